@@ -1,0 +1,5 @@
+"""docgates: documentation that cannot lie."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The checks (gates): each turns documents into findings."""

@@ -1,0 +1,239 @@
+"""docgates settings: one typed schema shared by every front.
+
+Each gate's options are a dataclass with a docstring per option. The MkDocs plugins build their
+``Config`` classes from these dataclasses, the CLI reads the same options from the plugin entries
+in ``mkdocs.yml``/``properdocs.yml``, then ``[tool.docgates]`` in ``pyproject.toml``, then its
+own flags: later sources override earlier ones, option by option.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+from .errors import ConfigError
+from .findings import RULES, Severity
+from .source import DEFAULT_MAX_FILE_SIZE
+
+LevelName = Literal["error", "warning", "info", "ignore"]
+
+
+@dataclass
+class GateSettings:
+    """Options every gate has."""
+
+    enabled: bool = True
+    """Turn the gate on or off."""
+
+    exclude: list[str] = field(default_factory=list)
+    """Pages this gate skips: gitignore-style patterns relative to ``docs_dir``."""
+
+    severity: dict[str, LevelName] = field(default_factory=dict)
+    """Per-rule severity overrides, e.g. ``{"code/unchecked-fence": "error"}``; ``ignore``
+    drops the rule's findings."""
+
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    """Pages larger than this many bytes are reported (``source/too-large``) and skipped."""
+
+
+@dataclass
+class CodeSettings(GateSettings):
+    """Options of the code gate (``docgates/code``)."""
+
+    languages: list[str] = field(default_factory=lambda: ["python", "py", "python3", "py3"])
+    """Fence languages whose blocks are compiled. Matched case-insensitively, as Pygments
+    matches lexer names, so ``Python`` is checked too."""
+
+    console_languages: list[str] = field(default_factory=lambda: ["pycon", "python-console"])
+    """Fence languages holding ``>>>`` sessions, checked statement by statement."""
+
+    check_includes: bool = True
+    """Compile code pulled in by ``--8<--`` snippets and ``{* file *}`` includes."""
+
+
+GATES: dict[str, type[GateSettings]] = {"code": CodeSettings}
+"""The gates by name. Each gate's settings class; more gates register themselves here."""
+
+
+@dataclass
+class Settings:
+    """The settings of every gate, resolved from all sources."""
+
+    gates: dict[str, GateSettings] = field(default_factory=dict)
+
+    def gate(self, name: str) -> GateSettings:
+        if name not in self.gates:
+            self.gates[name] = GATES[name]()
+        return self.gates[name]
+
+    @property
+    def code(self) -> CodeSettings:
+        return typing.cast(CodeSettings, self.gate("code"))
+
+    def level(self, gate: str, rule: str) -> Severity | None:
+        """The severity of ``rule`` after the gate's overrides; ``None`` means ignored."""
+        override = self.gate(gate).severity.get(rule)
+        if override == "ignore":
+            return None
+        if override:
+            return Severity(override)
+        return RULES[rule].severity
+
+
+Locator = Callable[[tuple[str, ...]], int | None]
+"""Finds the line of an option's key: ``locate(("timeout",)) -> 12``."""
+
+T = TypeVar("T", bound=GateSettings)
+
+
+def option_docs(cls: type[GateSettings]) -> dict[str, str]:
+    """The docstring of each option of a settings class (read from its source)."""
+    import ast
+    import inspect
+    import textwrap
+
+    docs: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        if not dataclasses.is_dataclass(klass):
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError, SyntaxError):  # pragma: no cover - source unavailable
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for stmt, nxt in zip(body, body[1:], strict=False):
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and isinstance(nxt, ast.Expr)
+                and isinstance(nxt.value, ast.Constant)
+                and isinstance(nxt.value.value, str)
+            ):
+                docs[stmt.target.id] = inspect.cleandoc(nxt.value.value)
+    return docs
+
+
+def parse_gate(
+    cls: type[T],
+    data: Mapping[str, Any] | None,
+    *,
+    gate: str,
+    path: str | None = None,
+    locate: Locator | None = None,
+    base: T | None = None,
+) -> T:
+    """Validate ``data`` against ``cls``; unknown or mistyped options are a ConfigError.
+
+    ``base`` holds already-resolved values that ``data`` overrides, option by option.
+    """
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    values: dict[str, Any] = dataclasses.asdict(base) if base is not None else {}
+    for key, value in (data or {}).items():
+        line = locate((str(key),)) if locate else None
+        if key not in names:
+            close = difflib.get_close_matches(str(key), names, n=1)
+            raise ConfigError(
+                "unknown option",
+                path=path,
+                line=line,
+                key=f"{gate}.{key}",
+                hint=f"Did you mean '{close[0]}'?" if close else f"Known options: {', '.join(names)}.",
+            )
+        values[key] = _coerce(value, hints[key], f"{gate}.{key}", path, line)
+    _check_severity(values.get("severity", {}), gate, path, locate)
+    return cls(**values)
+
+
+def _check_severity(
+    severity: Mapping[str, str], gate: str, path: str | None, locate: Locator | None
+) -> None:
+    for rule in severity:
+        if rule not in RULES:
+            close = difflib.get_close_matches(rule, list(RULES), n=1)
+            raise ConfigError(
+                f"unknown rule id '{rule}'",
+                path=path,
+                line=locate(("severity", rule)) if locate else None,
+                key=f"{gate}.severity",
+                hint=f"Did you mean '{close[0]}'?" if close else None,
+            )
+
+
+def _type_name(tp: Any) -> str:
+    origin = get_origin(tp)
+    if origin is Literal:
+        return " or ".join(repr(a) for a in get_args(tp))
+    if origin in (list, dict):
+        return f"a {'list' if origin is list else 'mapping'}"
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in get_args(tp))
+    names = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+    return names.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def _coerce(value: Any, tp: Any, key: str, path: str | None, line: int | None) -> Any:
+    def fail() -> ConfigError:
+        return ConfigError(
+            f"expected {_type_name(tp)}, got {value!r}", path=path, line=line, key=key
+        )
+
+    origin = get_origin(tp)
+    if tp is type(None):
+        if value is None:
+            return None
+        raise fail()
+    if origin in (typing.Union, types.UnionType):
+        for option in get_args(tp):
+            try:
+                return _coerce(value, option, key, path, line)
+            except ConfigError:
+                continue
+        raise fail()
+    if origin is Literal:
+        if value in get_args(tp):
+            return value
+        raise fail()
+    if origin is list:
+        (item_tp,) = get_args(tp)
+        if isinstance(value, str) and item_tp is str:
+            value = [value]
+        if not isinstance(value, list):
+            raise fail()
+        return [_coerce(v, item_tp, key, path, line) for v in value]
+    if origin is dict:
+        key_tp, value_tp = get_args(tp)
+        if not isinstance(value, Mapping):
+            raise fail()
+        return {
+            _coerce(k, key_tp, key, path, line): _coerce(v, value_tp, f"{key}.{k}", path, line)
+            for k, v in value.items()
+        }
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if not isinstance(value, Mapping):
+            raise fail()
+        return parse_gate(tp, value, gate=key, path=path)  # type: ignore[type-var]
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+        raise fail()
+    if tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise fail()
+    if tp is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise fail()
+    if tp is str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        raise fail()
+    return value  # pragma: no cover - Any

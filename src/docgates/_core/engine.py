@@ -1,0 +1,250 @@
+"""Run the gates over a project: read pages, parse them once, check, report.
+
+Fronts call :func:`check` (or build an :class:`Engine` to keep parsed pages between runs,
+as the MkDocs plugins do during ``mkdocs serve``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pathspec
+
+from .checks import code as code_check
+from .config import Settings
+from .document import Document, DocumentBuilder
+from .errors import DocgatesError
+from .findings import Finding
+from .includes import Expander
+from .parse import ParserSettings
+from .project import MARKDOWN_SUFFIXES, Project
+from .report import PageStats, Report
+from .source import read_text
+
+SOURCE_GATES = ("code", "links", "structure")
+"""The gates that read only the sources (no build, no network): what ``docgates check`` runs."""
+
+
+@dataclass
+class RunContext:
+    """What a gate runner gets: the project, its settings, the parsed pages and the report."""
+
+    project: Project
+    settings: Settings
+    documents: dict[str, Document]
+    targets: set[str]
+    """Pages (project-relative paths) whose findings are reported."""
+    report: Report
+    engine: Engine
+
+    def target_documents(self, gate: str) -> list[Document]:
+        """Documents to report on for ``gate``, minus its ``exclude`` patterns."""
+        spec = _exclude_spec(self.settings.gate(gate).exclude)
+        docs = [d for rel, d in self.documents.items() if rel in self.targets]
+        if spec is None:
+            return docs
+        return [d for d in docs if not spec.match_file(self.project.doc_uri(d.path))]
+
+
+GateRunner = Callable[[RunContext], None]
+RUNNERS: dict[str, GateRunner] = {}
+NEEDS_ALL_PAGES: set[str] = set()
+"""Gates that need every page parsed even when only some are reported (anchors, orphans)."""
+NEEDS_INLINE: set[str] = set()
+"""Gates that need links (inline parsing); the code gate alone skips it for speed."""
+
+
+def register(name: str, *, all_pages: bool = False, inline: bool = False) -> Callable[[GateRunner], GateRunner]:
+    """Register a gate runner under ``name``."""
+
+    def decorate(runner: GateRunner) -> GateRunner:
+        RUNNERS[name] = runner
+        if all_pages:
+            NEEDS_ALL_PAGES.add(name)
+        if inline:
+            NEEDS_INLINE.add(name)
+        return runner
+
+    return decorate
+
+
+def _exclude_spec(patterns: Sequence[str]) -> pathspec.PathSpec | None:
+    return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+
+
+@register("code")
+def run_code(ctx: RunContext) -> None:
+    settings = ctx.settings.code
+    stats = ctx.report.stats
+    for doc in ctx.target_documents("code"):
+        found, block_stats = code_check.check_document(doc, settings)
+        ctx.report.findings.extend(found)
+        stats.code_blocks += block_stats.blocks
+        stats.python_blocks += block_stats.python
+        stats.checked += block_stats.checked
+        stats.skipped += block_stats.skipped
+        stats.skip_reasons.update(block_stats.reasons)
+        page = stats.pages.setdefault(doc.rel, PageStats())
+        page.blocks += block_stats.blocks
+        page.checked += block_stats.checked
+        page.skipped += block_stats.skipped
+
+
+@dataclass
+class Engine:
+    """Reads and parses the pages of one project, with a cache keyed by file content."""
+
+    project: Project
+    settings: Settings
+    _builders: dict[bool, DocumentBuilder] = field(default_factory=dict)
+    _cache: dict[tuple[str, bool], tuple[str, Document]] = field(default_factory=dict)
+
+    def builder(self, inline: bool) -> DocumentBuilder:
+        if inline not in self._builders:
+            max_size = max(g.max_file_size for g in self.settings.gates.values()) if self.settings.gates else 0
+            expander = Expander(self.project.markdown, self.project.root, max_size=max_size)
+            parser = ParserSettings.from_options(
+                self.project.markdown, inline=inline, plugins=frozenset(self.project.plugin_names)
+            )
+            self._builders[inline] = DocumentBuilder(
+                parser, expander, indented_headers=self.project.markdown.indented_headers
+            )
+        return self._builders[inline]
+
+    def read(self, path: Path, *, inline: bool, text: str | None = None) -> Document | Finding:
+        """Parse one page (from disk, or from ``text``); a finding if it cannot be read."""
+        rel = self.project.rel(path)
+        if text is None:
+            max_size = self.settings.code.max_file_size
+            loaded, problem = read_text(path, rel, max_size=max_size)
+            if problem is not None or loaded is None:
+                assert problem is not None
+                return problem
+            text = loaded
+        key = (rel, inline)
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] == text and not cached[1].includes:
+            return cached[1]
+        try:
+            doc = self.builder(inline).build(path, rel, text)
+        except RecursionError as exc:
+            raise DocgatesError(f"internal error while reading '{rel}': {exc}") from exc
+        self._cache[key] = (text, doc)
+        return doc
+
+    def check(
+        self,
+        gates: Iterable[str] = SOURCE_GATES,
+        paths: Sequence[Path] | None = None,
+        *,
+        texts: dict[Path, str] | None = None,
+    ) -> Report:
+        """Run ``gates`` over the project's pages (or over ``paths`` only) and report."""
+        started = time.perf_counter()
+        gates = [g for g in gates if g in RUNNERS and self.settings.gate(g).enabled]
+        report = Report(self.project.root)
+        if self.project.markdown.assumed:
+            report.notices.append(
+                "no mkdocs.yml, properdocs.yml or zensical.toml found: assuming the Markdown "
+                "extensions of a typical Material for MkDocs site"
+            )
+        all_pages = list(self.project.pages())
+        targets = list(paths) if paths is not None else all_pages
+        to_read = all_pages if any(g in NEEDS_ALL_PAGES for g in gates) else targets
+        inline = any(g in NEEDS_INLINE for g in gates)
+        documents: dict[str, Document] = {}
+        target_rels = {self.project.rel(p) for p in targets}
+        for path in dict.fromkeys([*to_read, *targets]):
+            result = self.read(path, inline=inline, text=(texts or {}).get(path))
+            if isinstance(result, Document):
+                documents[result.rel] = result
+            elif self.project.rel(path) in target_rels:
+                report.findings.append(result)
+        for doc in documents.values():
+            if doc.rel in target_rels:
+                report.findings.extend(doc.findings)
+        report.stats.files = len(target_rels)
+        ctx = RunContext(self.project, self.settings, documents, target_rels, report, self)
+        for gate in gates:
+            RUNNERS[gate](ctx)
+        report.stats.links = sum(len(d.links) for r, d in documents.items() if r in target_rels)
+        report.findings = self._finish(report.findings)
+        report.sort()
+        report.stats.seconds = time.perf_counter() - started
+        return report
+
+    def _finish(self, found: list[Finding]) -> list[Finding]:
+        """Apply severity overrides and fold repeats (one include seen from many pages)."""
+        seen: dict[tuple[str, str, int | None, int | None], Finding] = {}
+        repeats: dict[tuple[str, str, int | None, int | None], int] = {}
+        for finding in found:
+            gate = finding.rule.split("/", 1)[0]
+            level = self._level(gate, finding.rule)
+            if level is None:
+                continue
+            if level is not finding.severity:
+                finding = finding.with_severity(level)
+            key = (finding.rule, finding.path, finding.line, finding.column)
+            if key in seen:
+                repeats[key] = repeats.get(key, 0) + 1
+                continue
+            seen[key] = finding
+        result = []
+        for key, finding in seen.items():
+            extra = repeats.get(key)
+            if extra:
+                finding = replace(
+                    finding,
+                    message=f"{finding.message} (and {extra} more page{'s' if extra > 1 else ''})",
+                )
+            result.append(finding)
+        return result
+
+    def _level(self, gate: str, rule: str):  # type: ignore[no-untyped-def]
+        if gate in self.settings.gates or gate in RUNNERS:
+            return self.settings.level(gate, rule)
+        # source/* and other shared rules: honour an override in any gate
+        for name in self.settings.gates:
+            override = self.settings.gate(name).severity.get(rule)
+            if override:
+                return self.settings.level(name, rule)
+        from .findings import RULES
+
+        return RULES[rule].severity
+
+
+def resolve_paths(project: Project, paths: Sequence[Path]) -> list[Path] | None:
+    """Turn CLI ``PATH`` arguments into the pages to check (``None``: every page)."""
+    pages: list[Path] = []
+    whole = False
+    for raw in paths:
+        path = raw.resolve()
+        if path.is_dir():
+            if path in (project.root, project.docs_dir) or project.docs_dir.is_relative_to(path):
+                whole = True
+                continue
+            pages.extend(p for p in project.pages() if p.is_relative_to(path))
+        elif path.suffix.lower() in MARKDOWN_SUFFIXES:
+            if path.is_relative_to(project.docs_dir) and not project.is_excluded(project.doc_uri(path)):
+                pages.append(path)
+            elif path.exists() and not path.is_relative_to(project.docs_dir):
+                pages.append(path)  # a Markdown file outside docs_dir named explicitly
+        elif path == project.config_path:
+            whole = True
+    if whole:
+        return None
+    return list(dict.fromkeys(pages))
+
+
+def check(
+    project: Project,
+    settings: Settings | None = None,
+    gates: Iterable[str] = SOURCE_GATES,
+    paths: Sequence[Path] | None = None,
+) -> Report:
+    """Check ``project`` once: the simplest way to use docgates from Python."""
+    engine = Engine(project, settings or project.settings())
+    return engine.check(gates, paths)

@@ -1,0 +1,50 @@
+"""JUnit XML: one test case per checked page, a failure per error finding.
+
+CI systems that show JUnit results (GitLab, Jenkins, GitHub test reporters) then list each page
+with its problems. Warnings are attached as ``system-out`` so they are visible but do not fail.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from ..findings import Finding, Severity
+from ..report import Report
+from .text import format_finding
+
+
+def format_report(report: Report) -> str:
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        by_path[finding.path].append(finding)
+    for path in report.stats.pages:
+        by_path.setdefault(path, [])
+    suite = ET.Element(
+        "testsuite",
+        name="docgates",
+        tests=str(len(by_path)),
+        failures=str(sum(1 for fs in by_path.values() if any(f.severity is Severity.ERROR for f in fs))),
+        errors="0",
+        skipped="0",
+        time=f"{report.stats.seconds:.3f}",
+    )
+    for path in sorted(by_path):
+        case = ET.SubElement(suite, "testcase", classname="docgates", name=path, time="0")
+        errors = [f for f in by_path[path] if f.severity is Severity.ERROR]
+        others = [f for f in by_path[path] if f.severity is not Severity.ERROR]
+        if errors:
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message=f"{len(errors)} error{'s' * (len(errors) != 1)}: {errors[0].rule} {errors[0].message}",
+                type=errors[0].rule,
+            )
+            failure.text = "\n".join(format_finding(f) for f in errors)
+        if others:
+            out = ET.SubElement(case, "system-out")
+            out.text = "\n".join(format_finding(f) for f in others)
+    root = ET.Element("testsuites", name="docgates")
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

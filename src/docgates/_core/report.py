@@ -1,0 +1,75 @@
+"""The result of a run: findings and statistics, as data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .findings import Finding, Severity
+
+
+@dataclass
+class PageStats:
+    """Per-page counts of what the code gate did."""
+
+    blocks: int = 0
+    checked: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class Stats:
+    """Counts of what a run looked at; ``to_dict`` is the ``stats`` object of the JSON output."""
+
+    files: int = 0
+    code_blocks: int = 0
+    python_blocks: int = 0
+    checked: int = 0
+    skipped: int = 0
+    skip_reasons: Counter[str] = field(default_factory=Counter)
+    links: int = 0
+    seconds: float = 0.0
+    pages: dict[str, PageStats] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "files": self.files,
+            "code_blocks": self.code_blocks,
+            "links": self.links,
+            "seconds": round(self.seconds, 3),
+            "python_blocks": self.python_blocks,
+            "checked": self.checked,
+            "skipped": self.skipped,
+            "skip_reasons": dict(sorted(self.skip_reasons.items())),
+            "pages": {
+                path: {"blocks": p.blocks, "checked": p.checked, "skipped": p.skipped}
+                for path, p in sorted(self.pages.items())
+            },
+        }
+        data.update(self.extra)
+        return data
+
+
+@dataclass
+class Report:
+    """Findings (sorted by place) and statistics of one run."""
+
+    root: Path
+    findings: list[Finding] = field(default_factory=list)
+    stats: Stats = field(default_factory=Stats)
+    notices: list[str] = field(default_factory=list)
+    """One-off remarks for the user (e.g. "no config found; assuming Material defaults")."""
+
+    def sort(self) -> None:
+        self.findings.sort(key=lambda f: (f.path, f.line or 0, f.column or 0, f.rule))
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    @property
+    def failed(self) -> bool:
+        """True when any finding is at error severity (exit code 1)."""
+        return any(f.severity is Severity.ERROR for f in self.findings)

@@ -1,0 +1,217 @@
+"""The ``docgates`` command: a thin front over the engine.
+
+Exit codes: 0 when no finding is an error, 1 when one is, 2 for a usage, configuration or
+internal error (with a one-line reason on stderr).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from ._core.engine import SOURCE_GATES, Engine, resolve_paths
+from ._core.errors import ConfigError, DocgatesError
+from ._core.formatters import FORMATTERS
+from ._core.project import Project, find_config, load_project
+from ._core.report import Report
+
+ALL_CHECKS = (*SOURCE_GATES, "external")
+
+
+class _Group(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(2)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(2)
+        except ConfigError as exc:
+            click.echo(f"docgates: config error: {exc}", err=True)
+            sys.exit(2)
+        except DocgatesError as exc:
+            click.echo(f"docgates: error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docgates")
+def main() -> None:
+    """Prove a docs site true: code, links, structure and status gates for MkDocs."""
+
+
+def _split_checks(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    checks = [part.strip() for part in value.split(",") if part.strip()]
+    unknown = [c for c in checks if c not in ALL_CHECKS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown check {', '.join(repr(u) for u in unknown)}; choose from {', '.join(ALL_CHECKS)}"
+        )
+    return checks
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The mkdocs.yml, properdocs.yml or zensical.toml to use (default: found by walking up).",
+)
+@click.option(
+    "--only",
+    callback=_split_checks,
+    metavar="CHECKS",
+    help=f"Comma-separated checks to run: {', '.join(ALL_CHECKS)} (default: {','.join(SOURCE_GATES)}).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE instead of standard output.",
+)
+def check(
+    paths: Sequence[Path],
+    config_file: Path | None,
+    only: list[str] | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Check the documentation in PATHS (a project, a docs folder or Markdown files).
+
+    With no PATHS, the project in the current folder is checked. Markdown files (as pre-commit
+    passes them) are checked in the project they belong to.
+    """
+    gates = only or list(SOURCE_GATES)
+    groups = _group_by_project(list(paths), config_file)
+    reports = []
+    for project, targets in groups:
+        engine = Engine(project, project.settings())
+        pages = resolve_paths(project, targets) if targets else None
+        if pages is not None and not pages:
+            continue
+        reports.append((project, engine.check(gates, pages)))
+    if not reports:
+        project = load_project(Path.cwd(), config_file=config_file)
+        reports.append((project, Report(project.root)))
+    _emit(reports, fmt, output)
+    failed = any(report.failed for _, report in reports)
+    sys.exit(1 if failed else 0)
+
+
+def _group_by_project(
+    paths: list[Path], config_file: Path | None
+) -> list[tuple[Project, list[Path]]]:
+    if config_file or not paths:
+        start = paths[0] if paths else Path.cwd()
+        return [(load_project(start, config_file=config_file), paths)]
+    groups: dict[Path | None, list[Path]] = {}
+    for path in paths:
+        if not path.exists():
+            raise click.BadParameter(f"'{path}' does not exist", param_hint="PATHS")
+        groups.setdefault(find_config(path), []).append(path)
+    result = []
+    for config, members in groups.items():
+        project = load_project(members[0], config_file=config)
+        result.append((project, members))
+    return result
+
+
+def _emit(reports: list[tuple[Project, Report]], fmt: str, output: Path | None) -> None:
+    cwd = Path.cwd().resolve()
+    merged = Report(cwd)
+    for project, report in reports:
+        if project.root != cwd and fmt != "json":
+            report = _rebase(report, project.root, cwd)
+        merged.findings.extend(report.findings)
+        merged.notices.extend(report.notices)
+        stats, other = merged.stats, report.stats
+        stats.files += other.files
+        stats.code_blocks += other.code_blocks
+        stats.python_blocks += other.python_blocks
+        stats.checked += other.checked
+        stats.skipped += other.skipped
+        stats.skip_reasons.update(other.skip_reasons)
+        stats.links += other.links
+        stats.seconds += other.seconds
+        stats.pages.update(other.pages)
+        stats.extra.update(other.extra)
+    if fmt == "json" and len(reports) == 1:
+        merged.root = reports[0][0].root
+    text = FORMATTERS[fmt](merged)
+    if fmt == "json" and len(reports) == 1:
+        root = os.path.relpath(reports[0][0].root, cwd).replace(os.sep, "/")
+        text = text.replace('"root": "."', f'"root": "{root}"', 1)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        if fmt != "text":
+            click.echo(_summary_line(merged), err=True)
+        return
+    if fmt == "text" and sys.stdout.isatty():
+        _print_rich(merged)
+        return
+    click.echo(text, nl=False)
+
+
+def _summary_line(report: Report) -> str:
+    from ._core.formatters.text import summary
+
+    return summary(report)
+
+
+def _rebase(report: Report, root: Path, cwd: Path) -> Report:
+    prefix = os.path.relpath(root, cwd).replace(os.sep, "/")
+    findings = [replace(f, path=f"{prefix}/{f.path}") for f in report.findings]
+    rebased = Report(report.root, findings, report.stats, report.notices)
+    return rebased
+
+
+def _print_rich(report: Report) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from ._core.findings import Severity
+    from ._core.formatters.text import summary
+
+    console = Console(highlight=False, soft_wrap=True)
+    styles = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    for notice in report.notices:
+        console.print(Text(f"note: {notice}", style="dim"))
+    for finding in report.findings:
+        line = Text()
+        line.append(finding.location, style="bold")
+        line.append(": ")
+        line.append(finding.severity.value, style=styles[finding.severity])
+        line.append(f": {finding.rule} ", style="dim")
+        line.append(finding.message)
+        console.print(line)
+        if finding.hint:
+            console.print(Text(f"    hint: {finding.hint}", style="green"))
+    style = "bold red" if report.failed else "bold green"
+    console.print(Text(summary(report), style=style))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,131 @@
+"""What every docgates plugin shares: its Config built from the core settings, the project,
+and logging findings so that ``mkdocs build --strict`` fails on them."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from pathlib import Path
+from typing import Any, ClassVar, Literal, get_args, get_origin
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+
+from .._core import config as core_config
+from .._core.engine import Engine
+from .._core.errors import ConfigError
+from .._core.findings import Finding, Severity
+from .._core.project import Project, load_project
+
+log = get_plugin_logger("docgates")
+
+
+def _option(tp: Any, default: Any) -> c.BaseConfigOption[Any]:
+    origin = get_origin(tp)
+    if tp is bool:
+        return c.Type(bool, default=default)
+    if tp is int:
+        return c.Type(int, default=default)
+    if tp is float:
+        return c.Type((int, float), default=default)
+    if tp is str:
+        return c.Type(str, default=default)
+    if origin is Literal:
+        return c.Choice(get_args(tp), default=default)
+    if origin is list:
+        return c.Type(list, default=default)
+    if origin is dict:
+        return c.Type(dict, default=default)
+    return c.Optional(c.Type(object))  # validated by the core
+
+
+def config_class(settings: type[core_config.GateSettings], name: str) -> type[base.Config]:
+    """An MkDocs ``Config`` class whose options are the core settings class's fields.
+
+    The core dataclass is the one schema (with a docstring per option); this class lets MkDocs
+    validate and show the same options.
+    """
+    hints = typing.get_type_hints(settings)
+    attrs: dict[str, Any] = {"__doc__": settings.__doc__}
+    defaults = settings()
+    for field in dataclasses.fields(settings):
+        attrs[field.name] = _option(hints[field.name], getattr(defaults, field.name))
+    return type(name, (base.Config,), attrs)
+
+
+class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets config_class
+    """Base of the docgates plugins: validates options with the core schema, loads the project."""
+
+    gate: ClassVar[str]
+    settings_class: ClassVar[type[core_config.GateSettings]]
+    project: Project | None = None
+    engine: Engine | None = None
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
+        # The core schema speaks first: unknown options and wrong types become errors that
+        # name the option and suggest a fix, as the CLI reports them.
+        try:
+            core_config.parse_gate(self.settings_class, options, gate=f"docgates/{self.gate}")
+        except ConfigError as exc:
+            option = (exc.key or "").removeprefix(f"docgates/{self.gate}.")
+            return [(option, base.ValidationError(_plain(exc)))], []
+        return super().load_config(options, config_file_path)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.config.get("enabled", True))
+
+    def load(self, config: MkDocsConfig) -> Engine:
+        """Load the project as the CLI does, with MkDocs' own paths; errors become PluginError."""
+        try:
+            config_file = Path(config.config_file_path) if config.config_file_path else None
+            if config_file is not None and config_file.is_file():
+                project = load_project(config_file=config_file, docs_dir=Path(config.docs_dir))
+            else:
+                project = load_project(Path(config.docs_dir).parent, docs_dir=Path(config.docs_dir))
+            settings = project.settings()
+            # The options MkDocs validated are this plugin's own: they win over the file's.
+            settings.gates[self.gate] = core_config.parse_gate(
+                self.settings_class,
+                {k: v for k, v in self.config.items() if k in _field_names(self.settings_class)},
+                gate=f"docgates/{self.gate}",
+                base=settings.gate(self.gate),
+            )
+        except ConfigError as exc:
+            raise PluginError(f"docgates: {exc}") from None
+        self.project = project
+        if self.engine is None or self.engine.project.root != project.root:
+            self.engine = Engine(project, settings)
+        else:
+            self.engine.project = project
+            self.engine.settings = settings
+        return self.engine
+
+
+def _field_names(settings: type[core_config.GateSettings]) -> set[str]:
+    return {f.name for f in dataclasses.fields(settings)}
+
+
+def _plain(exc: ConfigError) -> str:
+    return exc.message + (f". {exc.hint}" if exc.hint else "")
+
+
+def format_finding(finding: Finding) -> str:
+    text = f"{finding.location}: {finding.rule} {finding.message}"
+    if finding.hint:
+        text += f" {finding.hint}"
+    return text
+
+
+def log_findings(findings: list[Finding]) -> None:
+    """Log each finding: errors and warnings as warnings (``--strict`` counts them)."""
+    for finding in findings:
+        if finding.severity is Severity.INFO:
+            log.info(format_finding(finding))
+        else:
+            log.warning(format_finding(finding))
