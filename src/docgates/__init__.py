@@ -1,5 +1,35 @@
-"""docgates: documentation that cannot lie."""
+"""docgates: documentation that cannot lie.
+
+The public API. Everything else lives in private modules and may change; what is listed in
+``__all__`` (kept sorted, a test checks it) is what scripts may rely on.
+"""
 
 from __future__ import annotations
 
+from ._core.config import CodeSettings, GateSettings, Settings
+from ._core.engine import Engine, check
+from ._core.errors import ConfigError, DocgatesError
+from ._core.findings import RULES, Finding, Rule, Severity
+from ._core.project import Project, load_project
+from ._core.report import Report, Stats
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "RULES",
+    "CodeSettings",
+    "ConfigError",
+    "DocgatesError",
+    "Engine",
+    "Finding",
+    "GateSettings",
+    "Project",
+    "Report",
+    "Rule",
+    "Settings",
+    "Severity",
+    "Stats",
+    "__version__",
+    "check",
+    "load_project",
+]
