@@ -10,7 +10,7 @@ from tests.conftest import MakeProject
 from tests.helpers import lines, run
 
 # Each block below holds one planted error; the comment on the line says which column.
-PAGE = '''\
+PAGE = """\
 ---
 title: Constructs
 tags: [a, b]
@@ -113,7 +113,7 @@ try:
 
     indented code is text: x = = = 1
 
-'''
+"""
 
 
 @pytest.fixture
@@ -167,7 +167,7 @@ def test_multimarkdown_meta_lines_are_counted(make_project: MakeProject) -> None
 
 
 def test_blocks_mkdocs_renders_as_text_are_not_compiled(make_project: MakeProject) -> None:
-    page = '''\
+    page = """\
     # Text, not code
 
     ````markdown
@@ -187,7 +187,7 @@ def test_blocks_mkdocs_renders_as_text_are_not_compiled(make_project: MakeProjec
         ```
 
     Inline ```python w = = 4``` code.
-    '''
+    """
     report = run(make_project({"docs/index.md": page}))
     assert lines(report) == []
     assert report.stats.python_blocks == 0
@@ -201,7 +201,7 @@ def test_python_language_is_matched_like_pygments(make_project: MakeProject) -> 
 def test_fences_that_will_not_render_get_a_warning(make_project: MakeProject) -> None:
     pages = {
         "docs/typo.md": "```pyhton\nx = 1\n```\n",
-        "docs/options.md": "```python test=\"skip\"\nx = = 1\n\nText.\n",
+        "docs/options.md": '```python test="skip"\nx = = 1\n\nText.\n',
         "docs/closing.md": "```python\na = 1\n```python\nb = 2\n```\n",
         "docs/unclosed.md": "Text.\n\n```python\nnever closed\n",
     }
@@ -230,13 +230,16 @@ def test_a_rejected_header_lets_the_next_fence_line_open_a_block(make_project: M
 
 
 def test_hints_say_how_to_fix(make_project: MakeProject) -> None:
-    page = "```pyhton\nx = 1\n```\n\n```python test=\"skip\"\nx = 1\n```\n"
+    page = '```pyhton\nx = 1\n```\n\n```python test="skip"\nx = 1\n```\n'
     hints = [f.hint for f in run(make_project({"docs/a.md": page})).findings]
-    assert hints == ["Did you mean 'python'?", "Put the options in braces: 'python {test=\"skip\"}'."]
+    assert hints == [
+        "Did you mean 'python'?",
+        "Put the options in braces: 'python {test=\"skip\"}'.",
+    ]
 
 
 def test_skip_markers_are_counted_with_their_reason(make_project: MakeProject) -> None:
-    page = '''\
+    page = """\
     <!-- docgates: skip -->
     ```python
     x = = 1
@@ -257,7 +260,7 @@ def test_skip_markers_are_counted_with_their_reason(make_project: MakeProject) -
     ```python {test="skip"}
     only_run_is_skipped = = 1
     ```
-    '''
+    """
     report = run(make_project({"docs/a.md": page}))
     assert [f.line for f in report.findings] == [19]
     assert report.stats.skipped == 4
@@ -296,7 +299,7 @@ def test_indented_block_with_codehilite_header(make_project: MakeProject) -> Non
 
 
 def test_pycon_sessions_are_checked_statement_by_statement(make_project: MakeProject) -> None:
-    page = '''\
+    page = """\
     ```pycon
     >>> x = 1
     >>> for i in range(2):
@@ -312,7 +315,7 @@ def test_pycon_sessions_are_checked_statement_by_statement(make_project: MakePro
     a session in a python fence
     >>> z = (
     ```
-    '''
+    """
     report = run(make_project({"docs/a.md": page}))
     assert [(f.line, f.column) for f in report.findings] == [(7, 9), (14, 9)]
     assert report.findings[0].message == (

@@ -28,7 +28,8 @@ ALL_CHECKS = (*SOURCE_GATES, "external")
 class _Group(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            # Errors are handled below, so that every failure exits with code 2.
+            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
@@ -51,14 +52,17 @@ def main() -> None:
     """Prove a docs site true: code, links, structure and status gates for MkDocs."""
 
 
-def _split_checks(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
+def _split_checks(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> list[str] | None:
     if value is None:
         return None
     checks = [part.strip() for part in value.split(",") if part.strip()]
     unknown = [c for c in checks if c not in ALL_CHECKS]
     if unknown:
         raise click.BadParameter(
-            f"unknown check {', '.join(repr(u) for u in unknown)}; choose from {', '.join(ALL_CHECKS)}"
+            f"unknown check {', '.join(repr(u) for u in unknown)}; "
+            f"choose from {', '.join(ALL_CHECKS)}"
         )
     return checks
 
@@ -75,7 +79,8 @@ def _split_checks(ctx: click.Context, param: click.Parameter, value: str | None)
     "--only",
     callback=_split_checks,
     metavar="CHECKS",
-    help=f"Comma-separated checks to run: {', '.join(ALL_CHECKS)} (default: {','.join(SOURCE_GATES)}).",
+    help=f"Comma-separated checks to run: {', '.join(ALL_CHECKS)} "
+    f"(default: {','.join(SOURCE_GATES)}).",
 )
 @click.option(
     "--format",
@@ -184,8 +189,7 @@ def _summary_line(report: Report) -> str:
 def _rebase(report: Report, root: Path, cwd: Path) -> Report:
     prefix = os.path.relpath(root, cwd).replace(os.sep, "/")
     findings = [replace(f, path=f"{prefix}/{f.path}") for f in report.findings]
-    rebased = Report(report.root, findings, report.stats, report.notices)
-    return rebased
+    return Report(report.root, findings, report.stats, report.notices)
 
 
 def _print_rich(report: Report) -> None:

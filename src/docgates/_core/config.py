@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -106,7 +107,7 @@ def option_docs(cls: type[GateSettings]) -> dict[str, str]:
         except (OSError, TypeError, SyntaxError):  # pragma: no cover - source unavailable
             continue
         body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
-        for stmt, nxt in zip(body, body[1:], strict=False):
+        for stmt, nxt in itertools.pairwise(body):
             if (
                 isinstance(stmt, ast.AnnAssign)
                 and isinstance(stmt.target, ast.Name)
@@ -143,7 +144,9 @@ def parse_gate(
                 path=path,
                 line=line,
                 key=f"{gate}.{key}",
-                hint=f"Did you mean '{close[0]}'?" if close else f"Known options: {', '.join(names)}.",
+                hint=f"Did you mean '{close[0]}'?"
+                if close
+                else f"Known options: {', '.join(names)}.",
             )
         values[key] = _coerce(value, hints[key], f"{gate}.{key}", path, line)
     _check_severity(values.get("severity", {}), gate, path, locate)

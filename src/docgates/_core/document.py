@@ -22,7 +22,9 @@ _MMD_META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _MMD_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
 _SKIP_COMMENT = re.compile(r"<!--\s*docgates:\s*skip\s*-->", re.IGNORECASE)
 _HEADING_ATTRS = re.compile(r"[ ]+\{:?[ ]*([^}\n ][^}\n]*)\}[ ]*$")
-_CODEHILITE_HEADER = re.compile(r"^(?:(?:::+)|(?P<shebang>#!))(?P<path>(?:/\w+)*[/ ])?(?P<lang>[\w#.+-]*)\s*$")
+_CODEHILITE_HEADER = re.compile(
+    r"^(?:(?:::+)|(?P<shebang>#!))(?P<path>(?:/\w+)*[/ ])?(?P<lang>[\w#.+-]*)\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def split_front_matter(text: str) -> tuple[int, str | None]:
             import yaml
 
             data = yaml.safe_load(match.group(1))
-        except Exception:  # noqa: BLE001 - MkDocs keeps the page as it is
+        except Exception:
             return 0, None
         if isinstance(data, dict):
             return text[: match.end()].count("\n"), match.group(1)
@@ -159,7 +161,9 @@ def blank_lines(text: str, count: int) -> str:
 class DocumentBuilder:
     """Turns a page's text into a :class:`Document` for one project's Markdown setup."""
 
-    def __init__(self, settings: ParserSettings, expander: Expander, *, indented_headers: bool) -> None:
+    def __init__(
+        self, settings: ParserSettings, expander: Expander, *, indented_headers: bool
+    ) -> None:
         self.settings = settings
         self.expander = expander
         self.indented_headers = indented_headers
@@ -176,7 +180,7 @@ class DocumentBuilder:
                     k: (line + 1, col) for k, (line, col) in located.positions.items()
                 }
                 front = located.data if isinstance(located.data, dict) else None
-            except Exception:  # noqa: BLE001 - PyYAML accepted it; keep the plain data
+            except Exception:
                 front = None
         body = blank_lines(text, meta_lines)
         expansion = self.expander.expand(path, rel, body)
@@ -209,13 +213,28 @@ class DocumentBuilder:
         previous: Token | None = None
         for index, token in enumerate(tokens):
             kind = token.type
-            if kind.endswith("_open") and token.nesting == 1 and kind[:-5] in (
-                "admonition", "details", "tab", "block", "bullet_list", "ordered_list",
-                "blockquote", "footnote", "dd",
+            if (
+                kind.endswith("_open")
+                and token.nesting == 1
+                and kind[:-5]
+                in (
+                    "admonition",
+                    "details",
+                    "tab",
+                    "block",
+                    "bullet_list",
+                    "ordered_list",
+                    "blockquote",
+                    "footnote",
+                    "dd",
+                )
             ):
                 containers.append(kind[:-5])
-            elif kind.endswith("_close") and token.nesting == -1 and containers and (
-                containers[-1] == kind[:-6]
+            elif (
+                kind.endswith("_close")
+                and token.nesting == -1
+                and containers
+                and (containers[-1] == kind[:-6])
             ):
                 containers.pop()
             if kind == "fence" and token.map:
@@ -237,7 +256,11 @@ class DocumentBuilder:
         del source
 
     def _fence(
-        self, doc: Document, token: Token, containers: tuple[str, ...], include_at: dict[int, Include]
+        self,
+        doc: Document,
+        token: Token,
+        containers: tuple[str, ...],
+        include_at: dict[int, Include],
     ) -> CodeBlock:
         source = doc.source
         start, end = token.map or (0, 0)
@@ -262,7 +285,9 @@ class DocumentBuilder:
             end_line=source.origin(max(end - 1, start)).line,
         )
 
-    def _indented(self, doc: Document, token: Token, containers: tuple[str, ...]) -> CodeBlock | None:
+    def _indented(
+        self, doc: Document, token: Token, containers: tuple[str, ...]
+    ) -> CodeBlock | None:
         start, _ = token.map or (0, 0)
         lines = _code_lines(doc.source, start, token.content.rstrip("\n"))
         lang = None
@@ -277,7 +302,9 @@ class DocumentBuilder:
         first = doc.source.span(start, 0)
         return CodeBlock("indented", lang, None, first, lines, doc.rel, containers)
 
-    def _heading(self, doc: Document, token: Token, inline: Token, containers: tuple[str, ...]) -> None:
+    def _heading(
+        self, doc: Document, token: Token, inline: Token, containers: tuple[str, ...]
+    ) -> None:
         start = (token.map or (0, 0))[0]
         text = inline.content
         explicit = None
@@ -290,7 +317,13 @@ class DocumentBuilder:
         line_text = doc.source.lines[start] if start < len(doc.source.lines) else ""
         column = len(line_text) - len(line_text.lstrip())
         doc.headings.append(
-            Heading(int(token.tag[1]), text.strip(), doc.source.span(start, column), explicit, containers)
+            Heading(
+                int(token.tag[1]),
+                text.strip(),
+                doc.source.span(start, column),
+                explicit,
+                containers,
+            )
         )
 
     def _links(self, doc: Document, inline: Token) -> None:
@@ -327,7 +360,11 @@ class _InlineMapper:
         col_in_content = pos - self.line_offsets[row]
         index = self.start + row
         raw = self.source.lines[index] if index < len(self.source.lines) else ""
-        end = self.line_offsets[row + 1] - 1 if row + 1 < len(self.line_offsets) else len(self.content)
+        end = (
+            self.line_offsets[row + 1] - 1
+            if row + 1 < len(self.line_offsets)
+            else len(self.content)
+        )
         piece = self.content[self.line_offsets[row] : end]
         if row == 0 and self.first_offset >= 0:
             base = self.first_offset
@@ -357,8 +394,12 @@ def _code_lines(source: Source, first: int, content: str) -> list[CodeLine]:
 
 
 def _is_skip_comment(token: Token | None) -> bool:
-    return bool(token is not None and token.type == "html_block" and _SKIP_COMMENT.search(token.content))
+    return bool(
+        token is not None and token.type == "html_block" and _SKIP_COMMENT.search(token.content)
+    )
 
 
 def unreadable(rel: str, problem: Finding) -> Finding:  # pragma: no cover - thin helper
-    return findings.make(problem.rule, rel, problem.line, problem.column, problem.message, hint=problem.hint)
+    return findings.make(
+        problem.rule, rel, problem.line, problem.column, problem.message, hint=problem.hint
+    )

@@ -17,7 +17,7 @@ from .checks import code as code_check
 from .config import Settings
 from .document import Document, DocumentBuilder
 from .errors import DocgatesError
-from .findings import Finding
+from .findings import RULES, Finding, Severity
 from .includes import Expander
 from .parse import ParserSettings
 from .project import MARKDOWN_SUFFIXES, Project
@@ -57,7 +57,9 @@ NEEDS_INLINE: set[str] = set()
 """Gates that need links (inline parsing); the code gate alone skips it for speed."""
 
 
-def register(name: str, *, all_pages: bool = False, inline: bool = False) -> Callable[[GateRunner], GateRunner]:
+def register(
+    name: str, *, all_pages: bool = False, inline: bool = False
+) -> Callable[[GateRunner], GateRunner]:
     """Register a gate runner under ``name``."""
 
     def decorate(runner: GateRunner) -> GateRunner:
@@ -71,7 +73,20 @@ def register(name: str, *, all_pages: bool = False, inline: bool = False) -> Cal
     return decorate
 
 
-def _exclude_spec(patterns: Sequence[str]) -> pathspec.PathSpec | None:
+GATE_MODULES: tuple[str, ...] = ()
+"""Modules that register more gates (with :func:`register`) when imported. The code gate is
+registered below; every other gate adds its module here."""
+
+
+def load_gates() -> None:
+    """Import the modules of every gate so that their runners are registered."""
+    import importlib
+
+    for module in GATE_MODULES:
+        importlib.import_module(module)
+
+
+def _exclude_spec(patterns: Sequence[str]) -> pathspec.GitIgnoreSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
 
 
@@ -104,7 +119,11 @@ class Engine:
 
     def builder(self, inline: bool) -> DocumentBuilder:
         if inline not in self._builders:
-            max_size = max(g.max_file_size for g in self.settings.gates.values()) if self.settings.gates else 0
+            max_size = (
+                max(g.max_file_size for g in self.settings.gates.values())
+                if self.settings.gates
+                else 0
+            )
             expander = Expander(self.project.markdown, self.project.root, max_size=max_size)
             parser = ParserSettings.from_options(
                 self.project.markdown, inline=inline, plugins=frozenset(self.project.plugin_names)
@@ -144,6 +163,7 @@ class Engine:
     ) -> Report:
         """Run ``gates`` over the project's pages (or over ``paths`` only) and report."""
         started = time.perf_counter()
+        load_gates()
         gates = [g for g in gates if g in RUNNERS and self.settings.gate(g).enabled]
         report = Report(self.project.root)
         if self.project.markdown.assumed:
@@ -203,16 +223,13 @@ class Engine:
             result.append(finding)
         return result
 
-    def _level(self, gate: str, rule: str):  # type: ignore[no-untyped-def]
-        if gate in self.settings.gates or gate in RUNNERS:
+    def _level(self, gate: str, rule: str) -> Severity | None:
+        if gate in self.settings.gates:
             return self.settings.level(gate, rule)
         # source/* and other shared rules: honour an override in any gate
         for name in self.settings.gates:
-            override = self.settings.gate(name).severity.get(rule)
-            if override:
+            if rule in self.settings.gate(name).severity:
                 return self.settings.level(name, rule)
-        from .findings import RULES
-
         return RULES[rule].severity
 
 
@@ -228,7 +245,9 @@ def resolve_paths(project: Project, paths: Sequence[Path]) -> list[Path] | None:
                 continue
             pages.extend(p for p in project.pages() if p.is_relative_to(path))
         elif path.suffix.lower() in MARKDOWN_SUFFIXES:
-            if path.is_relative_to(project.docs_dir) and not project.is_excluded(project.doc_uri(path)):
+            if path.is_relative_to(project.docs_dir) and not project.is_excluded(
+                project.doc_uri(path)
+            ):
                 pages.append(path)
             elif path.exists() and not path.is_relative_to(project.docs_dir):
                 pages.append(path)  # a Markdown file outside docs_dir named explicitly

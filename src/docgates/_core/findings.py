@@ -35,7 +35,7 @@ def _rules(*rules: Rule) -> dict[str, Rule]:
     return {rule.id: rule for rule in rules}
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W = Severity.ERROR, Severity.WARNING
 
 #: Every rule docgates can report. Ids are stable: new ones are added, none is renamed.
 RULES: dict[str, Rule] = _rules(
@@ -63,7 +63,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("status/coverage-below", E, "coverage is below its gate"),
     Rule("status/tests-failed", E, "the test report has failures"),
 )
-del E, W, I
+del E, W
 
 
 @dataclass(frozen=True, order=True)

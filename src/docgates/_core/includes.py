@@ -44,12 +44,24 @@ _TARGET = re.compile(
     r"|:(?P<section>[a-z][-_0-9a-z]*))?$",
     re.IGNORECASE,
 )
-_VARIANTS = re.compile(r"^(?P<space>[ \t]*)\{\*[ \t]*(?P<path>\S+)(?P<options>.*?)[ \t]*\*\}[ \t]*$")
+_VARIANTS = re.compile(
+    r"^(?P<space>[ \t]*)\{\*[ \t]*(?P<path>\S+)(?P<options>.*?)[ \t]*\*\}[ \t]*$"
+)
 _MDX = re.compile(r"^(?P<space>[ \t]*)\{![ \t]*(?P<path>[^|!]+?)[ \t]*(?:\|[^!]*)?!\}[ \t]*$")
 _VARIANT_SUFFIX = re.compile(r"(?:_an)?(?:_py3\d+)?$")
-_LANG_BY_SUFFIX = {".py": "python", ".pyi": "python", ".md": "markdown", ".toml": "toml",
-                   ".yml": "yaml", ".yaml": "yaml", ".json": "json", ".js": "javascript",
-                   ".ts": "typescript", ".sh": "bash", ".txt": "text"}
+_LANG_BY_SUFFIX = {
+    ".py": "python",
+    ".pyi": "python",
+    ".md": "markdown",
+    ".toml": "toml",
+    ".yml": "yaml",
+    ".yaml": "yaml",
+    ".json": "json",
+    ".js": "javascript",
+    ".ts": "typescript",
+    ".sh": "bash",
+    ".txt": "text",
+}
 MAX_DEPTH = 32
 
 
@@ -111,8 +123,16 @@ class Expander:
             rel_inc = relpath(path, self.root)
             out_lines.append("")
             out_origins.append(out_origins[-1] if out_origins else Origin(rel, 1))
-            self._run(loaded, [Origin(rel_inc, i + 1) for i in range(len(loaded))],
-                      (page.resolve(), path), False, result, out_lines, out_origins, rel)
+            self._run(
+                loaded,
+                [Origin(rel_inc, i + 1) for i in range(len(loaded))],
+                (page.resolve(), path),
+                False,
+                result,
+                out_lines,
+                out_origins,
+                rel,
+            )
         result.source = Source(rel, "\n".join(out_lines), out_origins)
         return result
 
@@ -169,7 +189,9 @@ class Expander:
             if inline and match:
                 space = match.group("space")
                 target = match.group("target")[1:-1].strip()
-                column = len(space) + len(match.group("escape") or "") + len(match.group("inline") or "")
+                column = (
+                    len(space) + len(match.group("escape") or "") + len(match.group("inline") or "")
+                )
             else:
                 stripped = line.strip()
                 if not stripped:
@@ -217,21 +239,35 @@ class Expander:
             return  # URL snippets are downloaded by MkDocs only when asked; not checked here
         path = self._snippet_path(name)
         if path is None:
-            bases = ", ".join(f"'{relpath(b, self.root)}'" for b in self.options.snippets.base_path) if self.options.snippets else ""
-            result.findings.append(findings.make(
-                "code/include-missing", span.path, span.line, span.column,
-                f"snippet '{name}' not found (searched base_path {bases})"
-                + _included_by(span, page_rel),
-                hint=_did_you_mean(name, self.root),
-            ))
+            bases = (
+                ", ".join(f"'{relpath(b, self.root)}'" for b in self.options.snippets.base_path)
+                if self.options.snippets
+                else ""
+            )
+            result.findings.append(
+                findings.make(
+                    "code/include-missing",
+                    span.path,
+                    span.line,
+                    span.column,
+                    f"snippet '{name}' not found (searched base_path {bases})"
+                    + _included_by(span, page_rel),
+                    hint=_did_you_mean(name, self.root),
+                )
+            )
             result.includes.append(Include("snippet", spec, span))
             return
         if path in stack or len(stack) > MAX_DEPTH:
-            result.findings.append(findings.make(
-                "code/include-cycle", span.path, span.line, span.column,
-                f"snippet '{name}' includes itself (through {_chain(stack, path, self.root)}); "
-                "MkDocs skips it" + _included_by(span, page_rel),
-            ))
+            result.findings.append(
+                findings.make(
+                    "code/include-cycle",
+                    span.path,
+                    span.line,
+                    span.column,
+                    f"snippet '{name}' includes itself (through {_chain(stack, path, self.root)}); "
+                    "MkDocs skips it" + _included_by(span, page_rel),
+                )
+            )
             return
         loaded = self._load(path, span, result, page_rel)
         if loaded is None:
@@ -245,15 +281,23 @@ class Expander:
             section = match.group("section")
             selected = _select_section(selected, section)
             if not selected:
-                result.findings.append(findings.make(
-                    "code/include-missing", span.path, span.line, span.column,
-                    f"section '{section}' not found in snippet '{name}'"
-                    + _included_by(span, page_rel),
-                    hint=f"Mark it with '--8<-- [start:{section}]' and '--8<-- [end:{section}]'.",
-                ))
+                result.findings.append(
+                    findings.make(
+                        "code/include-missing",
+                        span.path,
+                        span.line,
+                        span.column,
+                        f"section '{section}' not found in snippet '{name}'"
+                        + _included_by(span, page_rel),
+                        hint=f"Mark it with '--8<-- [start:{section}]' and "
+                        f"'--8<-- [end:{section}]'.",
+                    )
+                )
         dedent = 0
-        if self.options.snippets and self.options.snippets.dedent_subsections and (
-            match and (match.group("ranges") or match.group("section"))
+        if (
+            self.options.snippets
+            and self.options.snippets.dedent_subsections
+            and (match and (match.group("ranges") or match.group("section")))
         ):
             texts = [t for t, _ in selected]
             dedented = textwrap.dedent("\n".join(texts)).split("\n")
@@ -285,16 +329,24 @@ class Expander:
     ) -> list[str] | None:
         if path not in self._cache:
             text, problem = read_text(path, relpath(path, self.root), max_size=self.max_size)
-            self._cache[path] = (text.split("\n") if text else ([] if text == "" else None), problem)
+            self._cache[path] = (
+                text.split("\n") if text else ([] if text == "" else None),
+                problem,
+            )
         lines, problem = self._cache[path]
         result.files.add(path)
         if problem is not None:
             if span is not None:
-                result.findings.append(findings.make(
-                    problem.rule, span.path, span.line, span.column,
-                    f"included file '{relpath(path, self.root)}' cannot be read: {problem.message}"
-                    + _included_by(span, page_rel),
-                ))
+                result.findings.append(
+                    findings.make(
+                        problem.rule,
+                        span.path,
+                        span.line,
+                        span.column,
+                        f"included file '{relpath(path, self.root)}' cannot be read: "
+                        f"{problem.message}" + _included_by(span, page_rel),
+                    )
+                )
             return None
         if lines and lines[-1] == "":
             lines = lines[:-1]
@@ -317,11 +369,16 @@ class Expander:
         named = (self.root / name).resolve()
         files = _variant_files(named)
         if not files:
-            result.findings.append(findings.make(
-                "code/include-missing", span.path, span.line, span.column,
-                f"include target '{name}' not found" + _included_by(span, page_rel),
-                hint=_did_you_mean(name, self.root),
-            ))
+            result.findings.append(
+                findings.make(
+                    "code/include-missing",
+                    span.path,
+                    span.line,
+                    span.column,
+                    f"include target '{name}' not found" + _included_by(span, page_rel),
+                    hint=_did_you_mean(name, self.root),
+                )
+            )
             result.includes.append(Include("variants", name, span))
             return
         first = len(out)
@@ -360,27 +417,45 @@ class Expander:
         base = self.options.mdx_include_base or self.root
         path = (base / name).resolve()
         if not path.is_file():
-            result.findings.append(findings.make(
-                "code/include-missing", span.path, span.line, span.column,
-                f"include target '{name}' not found" + _included_by(span, page_rel),
-                hint=_did_you_mean(name, self.root),
-            ))
+            result.findings.append(
+                findings.make(
+                    "code/include-missing",
+                    span.path,
+                    span.line,
+                    span.column,
+                    f"include target '{name}' not found" + _included_by(span, page_rel),
+                    hint=_did_you_mean(name, self.root),
+                )
+            )
             result.includes.append(Include("mdx", name, span))
             return
         if path in stack or len(stack) > MAX_DEPTH:
-            result.findings.append(findings.make(
-                "code/include-cycle", span.path, span.line, span.column,
-                f"'{name}' includes itself (through {_chain(stack, path, self.root)})"
-                + _included_by(span, page_rel),
-            ))
+            result.findings.append(
+                findings.make(
+                    "code/include-cycle",
+                    span.path,
+                    span.line,
+                    span.column,
+                    f"'{name}' includes itself (through {_chain(stack, path, self.root)})"
+                    + _included_by(span, page_rel),
+                )
+            )
             return
         loaded = self._load(path, span, result, page_rel)
         if loaded is None:
             return
         first = len(out)
         rel = relpath(path, self.root)
-        self._run(loaded, [Origin(rel, i + 1) for i in range(len(loaded))], (*stack, path),
-                  False, result, out, out_origins, page_rel)
+        self._run(
+            loaded,
+            [Origin(rel, i + 1) for i in range(len(loaded))],
+            (*stack, path),
+            False,
+            result,
+            out,
+            out_origins,
+            page_rel,
+        )
         result.includes.append(Include("mdx", name, span, (path,), first, len(out) - 1))
 
 
@@ -396,7 +471,7 @@ def _chain(stack: tuple[Path, ...], path: Path, root: Path) -> str:
 def _did_you_mean(name: str, root: Path) -> str | None:
     import difflib
 
-    candidate = (root / name)
+    candidate = root / name
     folder = candidate.parent
     if not folder.is_dir():
         return None
@@ -407,9 +482,7 @@ def _did_you_mean(name: str, root: Path) -> str | None:
     return None
 
 
-def _select_ranges(
-    selected: list[tuple[str, int]], ranges: str
-) -> list[tuple[str, int]]:
+def _select_ranges(selected: list[tuple[str, int]], ranges: str) -> list[tuple[str, int]]:
     total = len(selected)
     picked: list[tuple[str, int]] = []
     for part in ranges[1:].split(","):
@@ -449,7 +522,9 @@ def _variant_files(named: Path) -> list[Path]:
     base = _VARIANT_SUFFIX.sub("", named.stem)
     found = [named] if named.is_file() else []
     if folder.is_dir():
-        pattern = re.compile(re.escape(base) + r"(?:_an)?(?:_py3\d+)?" + re.escape(named.suffix) + "$")
+        pattern = re.compile(
+            re.escape(base) + r"(?:_an)?(?:_py3\d+)?" + re.escape(named.suffix) + "$"
+        )
         for path in sorted(folder.iterdir()):
             if path != named and pattern.match(path.name) and path.is_file():
                 found.append(path)

@@ -136,9 +136,7 @@ def rejection(
         accepted = HIGHLIGHT_OPTIONS | extra_options
         if not superfences:
             accepted = frozenset({"hl_lines"})
-        unknown = [
-            k for k in header.options if k not in accepted and not k.startswith("data-")
-        ]
+        unknown = [k for k in header.options if k not in accepted and not k.startswith("data-")]
         if unknown and not relaxed:
             names = ", ".join(f"'{k}'" for k in unknown)
             return f"pymdownx.superfences rejects the option {names} in its header"

@@ -33,7 +33,7 @@ _BUNDLES = {
 
 #: Default admonition types of ``pymdownx.blocks.admonition``.
 BLOCK_ADMONITION_TYPES = frozenset(
-    "note attention caution danger error tip hint warning important".split()
+    ["note", "attention", "caution", "danger", "error", "tip", "hint", "warning", "important"]
 )
 
 

@@ -35,12 +35,18 @@ from .infostring import MARKDOWN_EXEC_OPTIONS, FenceHeader, parse_header, reject
 from .mdconfig import MarkdownOptions
 
 _FENCE_OPEN = re.compile(r"(`{3,}|~{3,})(.*)$")
-_ADMONITION = re.compile(r'(!!!|\?\?\?\+?) ?(?P<type>[\w-]+(?: +[\w-]+)*)(?: +"(?P<title>.*?)")? *$')
+_ADMONITION = re.compile(
+    r'(!!!|\?\?\?\+?) ?(?P<type>[\w-]+(?: +[\w-]+)*)(?: +"(?P<title>.*?)")? *$'
+)
 _DETAILS_TITLE_ONLY = re.compile(r'(\?\?\?\+?) +"(?P<title>.*?)" *$')
 _TAB = re.compile(r'===(?P<flags>\+!|!\+|\+|!)? +"(?P<title>.*?)" *$')
-_BLOCK_OPEN = re.compile(r"(?P<slashes>/{3,})[ \t]*(?P<name>[\w-]+)[ \t]*(?:\|[ \t]*(?P<title>.*?))?[ \t]*$")
+_BLOCK_OPEN = re.compile(
+    r"(?P<slashes>/{3,})[ \t]*(?P<name>[\w-]+)[ \t]*(?:\|[ \t]*(?P<title>.*?))?[ \t]*$"
+)
 _BLOCK_CLOSE = re.compile(r"(?P<slashes>/{3,})[ \t]*$")
-_BLOCK_NAMES = frozenset({"admonition", "details", "tab", "html", "caption", "define", "definition"})
+_BLOCK_NAMES = frozenset(
+    {"admonition", "details", "tab", "html", "caption", "define", "definition"}
+)
 
 
 @dataclass(frozen=True)
@@ -137,8 +143,13 @@ def _make_fence_rule(settings: ParserSettings) -> Any:
         header = parse_header(rest)
         if not settings.superfences and not (settings.fenced_code and top_level):
             if not silent and (settings.superfences or settings.fenced_code):
-                _note(state, start, header, "it is nested, and fenced_code only sees top-level "
-                      "fences", "Enable pymdownx.superfences to nest fences.")
+                _note(
+                    state,
+                    start,
+                    header,
+                    "it is nested, and fenced_code only sees top-level fences",
+                    "Enable pymdownx.superfences to nest fences.",
+                )
             return False
         reason = rejection(
             header,
@@ -255,7 +266,7 @@ def _make_container_rule(settings: ParserSettings) -> Any:
         token.map = [start, last]
         token.meta = meta
         token.markup = text.split(" ", 1)[0]
-        state.parentType = kind  # type: ignore[assignment]
+        state.parentType = kind
         state.lineMax = last
         state.blkIndent = content_indent
         state.md.block.tokenize(state, start + 1, last)
@@ -307,8 +318,10 @@ def _make_blocks_rule(settings: ParserSettings) -> Any:
         slashes = match.group("slashes")
         indent = state.sCount[start]
         body_start = start + 1
-        while body_start < end and not state.isEmpty(body_start) and (
-            state.sCount[body_start] >= indent + 4
+        while (
+            body_start < end
+            and not state.isEmpty(body_start)
+            and (state.sCount[body_start] >= indent + 4)
         ):
             body_start += 1  # the block's YAML options
         depth, line, fence = 1, body_start, ""
@@ -336,7 +349,7 @@ def _make_blocks_rule(settings: ParserSettings) -> Any:
         token.map = [start, min(body_end + 1, end)]
         token.meta = {"type": match.group("name"), "title": match.group("title")}
         token.markup = slashes
-        state.parentType = "block"  # type: ignore[assignment]
+        state.parentType = "block"
         state.lineMax = body_end
         state.md.block.tokenize(state, body_start, body_end)
         state.parentType, state.lineMax = old
@@ -392,7 +405,9 @@ class _State(StateBlock):
 
 
 class _BlockParser(ParserBlock):
-    def parse(self, src: str, md: MarkdownIt, env: Any, outTokens: list[Token]) -> list[Token] | None:
+    def parse(
+        self, src: str, md: MarkdownIt, env: Any, outTokens: list[Token]
+    ) -> list[Token] | None:
         if not src:
             return None
         state = _State(src, md, env, outTokens)
@@ -424,7 +439,11 @@ def make_parser(settings: ParserSettings) -> MarkdownIt:
     md.block.__class__ = _BlockParser
     if settings.tables:
         md.enable("table")
-    md.block.ruler.at("fence", _make_fence_rule(settings), {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.at(
+        "fence",
+        _make_fence_rule(settings),
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
     md.block.ruler.at("heading", heading, {"alt": ["paragraph", "reference", "blockquote"]})
     if settings.admonition or settings.details or settings.tabbed:
         md.block.ruler.before(

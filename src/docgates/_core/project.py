@@ -74,9 +74,9 @@ class Project:
     markdown: MarkdownOptions
     nav: list[NavEntry] | None = None
     use_directory_urls: bool = True
-    exclude_docs: pathspec.PathSpec | None = None
-    not_in_nav: pathspec.PathSpec | None = None
-    draft_docs: pathspec.PathSpec | None = None
+    exclude_docs: pathspec.GitIgnoreSpec | None = None
+    not_in_nav: pathspec.GitIgnoreSpec | None = None
+    draft_docs: pathspec.GitIgnoreSpec | None = None
     plugins: list[PluginEntry] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     located: Located | None = None
@@ -106,9 +106,12 @@ class Project:
             return
         found = []
         for path in self.docs_dir.rglob("*"):
-            if path.suffix.lower() in MARKDOWN_SUFFIXES and path.is_file():
-                if not self.is_excluded(self.doc_uri(path)):
-                    found.append(path)
+            if (
+                path.suffix.lower() in MARKDOWN_SUFFIXES
+                and path.is_file()
+                and not self.is_excluded(self.doc_uri(path))
+            ):
+                found.append(path)
         yield from sorted(found)
 
     # -- settings ------------------------------------------------------------------------
@@ -148,9 +151,7 @@ class Project:
                     base=value,
                 )
             if overrides and gate in overrides:
-                value = cfg.parse_gate(
-                    klass, overrides[gate], gate=f"--{gate} option", base=value
-                )
+                value = cfg.parse_gate(klass, overrides[gate], gate=f"--{gate} option", base=value)
             settings.gates[gate] = value
         return settings
 
@@ -284,7 +285,11 @@ def _merge(parent: Any, child: Any) -> Any:
 
 def _extension_depth(name: str) -> int:
     """How many dotted parts a full extension name has, judged from its first parts."""
-    if name.startswith("pymdownx.blocks") or name.split(".")[0] in ("material", "zensical", "markdown"):
+    if name.startswith("pymdownx.blocks") or name.split(".", maxsplit=1)[0] in (
+        "material",
+        "zensical",
+        "markdown",
+    ):
         return 3
     return 2 if name.startswith("pymdownx") else 1
 
@@ -310,7 +315,7 @@ def _load_zensical(path: Path, root: Path) -> tuple[dict[str, Any], Located]:
         message = str(exc)
         line = getattr(exc, "lineno", None)
         if line is None and "(at line " in message:
-            line = int(message.split("(at line ")[1].split(",")[0])
+            line = int(message.split("(at line ")[1].split(",", maxsplit=1)[0])
         raise ConfigError(f"invalid TOML: {message}", path=rel, line=line) from None
     project = doc.get("project", {})
     if not isinstance(project, dict):
@@ -318,7 +323,7 @@ def _load_zensical(path: Path, root: Path) -> tuple[dict[str, Any], Located]:
     data = dict(project)
     if isinstance(data.get("markdown_extensions"), Mapping):
         data["markdown_extensions"] = _flatten_toml_extensions(data["markdown_extensions"])
-    positions = {}
+    positions: dict[Key, tuple[int, int]] = {}
     for number, line_text in enumerate(text.split("\n"), 1):
         key = line_text.split("=", 1)[0].strip().strip('"')
         if "=" in line_text and key and (key,) not in positions:
@@ -326,7 +331,7 @@ def _load_zensical(path: Path, root: Path) -> tuple[dict[str, Any], Located]:
     return data, Located(rel, data, positions)
 
 
-def _spec(lines: Any) -> pathspec.PathSpec:
+def _spec(lines: Any) -> pathspec.GitIgnoreSpec:
     if isinstance(lines, str):
         lines = lines.split("\n")
     return pathspec.GitIgnoreSpec.from_lines([str(line) for line in lines or []])
@@ -400,7 +405,9 @@ def _plugin_entries(raw: Any, located: Located) -> list[PluginEntry]:
                         line=located.line_of(("plugins", index, str(name))),
                         key=f"plugins.{name}",
                     )
-                entries.append(PluginEntry(str(name), dict(options or {}), ("plugins", index, str(name))))
+                entries.append(
+                    PluginEntry(str(name), dict(options or {}), ("plugins", index, str(name)))
+                )
     return entries
 
 

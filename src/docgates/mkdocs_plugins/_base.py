@@ -23,7 +23,7 @@ from .._core.project import Project, load_project
 log = get_plugin_logger("docgates")
 
 
-def _option(tp: Any, default: Any) -> c.BaseConfigOption[Any]:
+def _option(tp: Any, default: Any) -> base.BaseConfigOption[Any]:
     origin = get_origin(tp)
     if tp is bool:
         return c.Type(bool, default=default)

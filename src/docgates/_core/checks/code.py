@@ -25,8 +25,21 @@ _FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 _PYTHONISH = ("python", "py", "python3", "py3", "pycon", "python-console", "ipython", "pyodide")
 _NOT_PYTHON = frozenset(
     {
-        "python2", "py2", "pytb", "py2tb", "py3tb", "pyi", "pyx", "cython", "pypylog",
-        "pyrex", "ipython3", "pytest", "pyproject", "pyodide", "ipython",
+        "python2",
+        "py2",
+        "pytb",
+        "py2tb",
+        "py3tb",
+        "pyi",
+        "pyx",
+        "cython",
+        "pypylog",
+        "pyrex",
+        "ipython3",
+        "pytest",
+        "pyproject",
+        "pyodide",
+        "ipython",
     }
 )
 
@@ -191,18 +204,24 @@ def _dedent(lines: list[CodeLine]) -> tuple[list[str], int]:
     return texts, 0
 
 
-def compile_block(lines: list[CodeLine], block: CodeBlock, *, what: str = "Python block") -> Finding | None:
+def compile_block(
+    lines: list[CodeLine], block: CodeBlock, *, what: str = "Python block"
+) -> Finding | None:
     """Compile ``lines``; a ``SyntaxError`` becomes a finding at its raw position."""
     texts, shift = _dedent(lines)
     source = "\n".join(texts) + "\n"
     try:
-        compile(source, block.span.path, "exec", flags=_FLAGS, dont_inherit=True)
+        # A filename that is not on disk: CPython re-reads a real file to render the error.
+        compile(source, f"<docgates:{block.span.path}>", "exec", flags=_FLAGS, dont_inherit=True)
     except SyntaxError as exc:
         return syntax_finding(exc, lines, texts, shift, block, what)
     except (ValueError, MemoryError, RecursionError) as exc:  # NUL bytes, absurd nesting
         span = block.span
         return findings.make(
-            "code/syntax-error", span.path, span.line, span.column,
+            "code/syntax-error",
+            span.path,
+            span.line,
+            span.column,
             f"{what} cannot be compiled: {exc}",
         )
     return None

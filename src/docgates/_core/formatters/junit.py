@@ -24,7 +24,9 @@ def format_report(report: Report) -> str:
         "testsuite",
         name="docgates",
         tests=str(len(by_path)),
-        failures=str(sum(1 for fs in by_path.values() if any(f.severity is Severity.ERROR for f in fs))),
+        failures=str(
+            sum(1 for fs in by_path.values() if any(f.severity is Severity.ERROR for f in fs))
+        ),
         errors="0",
         skipped="0",
         time=f"{report.stats.seconds:.3f}",
@@ -37,7 +39,7 @@ def format_report(report: Report) -> str:
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=f"{len(errors)} error{'s' * (len(errors) != 1)}: {errors[0].rule} {errors[0].message}",
+                message=f"{len(errors)} error(s); first: {errors[0].rule} {errors[0].message}",
                 type=errors[0].rule,
             )
             failure.text = "\n".join(format_finding(f) for f in errors)

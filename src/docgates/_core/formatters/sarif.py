@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ... import __version__  # noqa: TID252
+from ... import __version__
 from ..findings import RULES, Severity
 from ..report import Report
 
