@@ -18,7 +18,7 @@ import click
 from . import __version__
 from ._core.engine import SOURCE_GATES, Engine, resolve_paths
 from ._core.errors import ConfigError, DocgatesError
-from ._core.formatters import FORMATTERS
+from ._core.formatters import FORMATS, formatter
 from ._core.project import Project, find_config, load_project
 from ._core.report import Report
 
@@ -85,10 +85,17 @@ def _split_checks(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(sorted(FORMATTERS)),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="Output format.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes for large sites (0: one per CPU, used from 100 pages on; 1: none).",
 )
 @click.option(
     "--output",
@@ -101,6 +108,7 @@ def check(
     config_file: Path | None,
     only: list[str] | None,
     fmt: str,
+    jobs: int,
     output: Path | None,
 ) -> None:
     """Check the documentation in PATHS (a project, a docs folder or Markdown files).
@@ -116,7 +124,8 @@ def check(
         pages = resolve_paths(project, targets) if targets else None
         if pages is not None and not pages:
             continue
-        reports.append((project, engine.check(gates, pages)))
+        workers = jobs or (os.cpu_count() or 1)
+        reports.append((project, engine.check(gates, pages, jobs=workers)))
     if not reports:
         project = load_project(Path.cwd(), config_file=config_file)
         reports.append((project, Report(project.root)))
@@ -151,20 +160,11 @@ def _emit(reports: list[tuple[Project, Report]], fmt: str, output: Path | None) 
             report = _rebase(report, project.root, cwd)
         merged.findings.extend(report.findings)
         merged.notices.extend(report.notices)
-        stats, other = merged.stats, report.stats
-        stats.files += other.files
-        stats.code_blocks += other.code_blocks
-        stats.python_blocks += other.python_blocks
-        stats.checked += other.checked
-        stats.skipped += other.skipped
-        stats.skip_reasons.update(other.skip_reasons)
-        stats.links += other.links
-        stats.seconds += other.seconds
-        stats.pages.update(other.pages)
-        stats.extra.update(other.extra)
+        merged.stats.merge(report.stats)
+        merged.stats.seconds += report.stats.seconds
     if fmt == "json" and len(reports) == 1:
         merged.root = reports[0][0].root
-    text = FORMATTERS[fmt](merged)
+    text = formatter(fmt)(merged)
     if fmt == "json" and len(reports) == 1:
         root = os.path.relpath(reports[0][0].root, cwd).replace(os.sep, "/")
         text = text.replace('"root": "."', f'"root": "{root}"', 1)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from markdown_it.token import Token
 
@@ -13,22 +14,35 @@ from . import findings
 from .findings import Finding
 from .includes import Expander, Include
 from .infostring import FenceHeader
+from .lazyre import lazy
 from .parse import FenceNote, ParserSettings, parse_tokens
 from .source import Source, Span
 from .yamlload import Located, load_yaml
 
-_YAML_META = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
-_MMD_META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
-_MMD_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
-_SKIP_COMMENT = re.compile(r"<!--\s*docgates:\s*skip\s*-->", re.IGNORECASE)
-_HEADING_ATTRS = re.compile(r"[ ]+\{:?[ ]*([^}\n ][^}\n]*)\}[ ]*$")
-_CODEHILITE_HEADER = re.compile(
+_YAML_META = lazy(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_MMD_META = lazy(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
+_MMD_MORE = lazy(r"^[ ]{4,}(?P<value>.*)$")
+_SKIP_COMMENT = lazy(r"<!--\s*docgates:\s*skip\s*-->", re.IGNORECASE)
+_HEADING_ATTRS = lazy(r"[ ]+\{:?[ ]*([^}\n ][^}\n]*)\}[ ]*$")
+_CONTAINERS = (
+    "admonition",
+    "details",
+    "tab",
+    "block",
+    "bullet_list",
+    "ordered_list",
+    "blockquote",
+    "footnote",
+    "dd",
+)
+_CONTAINER_OPEN = {f"{name}_open": name for name in _CONTAINERS}
+_CONTAINER_CLOSE = {f"{name}_close": name for name in _CONTAINERS}
+_CODEHILITE_HEADER = lazy(
     r"^(?:(?:::+)|(?P<shebang>#!))(?P<path>(?:/\w+)*[/ ])?(?P<lang>[\w#.+-]*)\s*$"
 )
 
 
-@dataclass(frozen=True)
-class CodeLine:
+class CodeLine(NamedTuple):
     """One line of a code block and where it is in its raw file."""
 
     text: str
@@ -38,9 +52,13 @@ class CodeLine:
     """0-based column where ``text`` starts in the raw line."""
 
 
-@dataclass
+@dataclass(eq=False)
 class CodeBlock:
-    """A code block that MkDocs renders as code: a fence, an indented block or an include."""
+    """A code block that MkDocs renders as code: a fence, an indented block or an include.
+
+    ``text`` is the code as MkDocs renders it; ``lines`` (computed on first use) gives each line
+    with its place in the raw file it came from.
+    """
 
     kind: str
     """``fence``, ``indented`` or ``include`` (a ``{* file *}`` include)."""
@@ -48,16 +66,28 @@ class CodeBlock:
     header: FenceHeader | None
     span: Span
     """The opening fence (or first line) in the raw file."""
-    lines: list[CodeLine]
+    text: str
     page: str
     """The page that renders the block (differs from ``span.path`` for included code)."""
     container: tuple[str, ...] = ()
     skip_comment: bool = False
     end_line: int | None = None
+    source: Source | None = field(default=None, repr=False)
+    first: int = 0
+    """0-based line of ``source`` where the code starts."""
 
-    @property
-    def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
+    @cached_property
+    def lines(self) -> list[CodeLine]:
+        if self.source is None:
+            return (
+                [
+                    CodeLine(t, self.span.path, self.span.line + i + 1, 0)
+                    for i, t in enumerate(self.text.split("\n"))
+                ]
+                if self.text
+                else []
+            )
+        return _code_lines(self.source, self.first, self.text)
 
     @property
     def included(self) -> bool:
@@ -213,31 +243,13 @@ class DocumentBuilder:
         previous: Token | None = None
         for index, token in enumerate(tokens):
             kind = token.type
-            if (
-                kind.endswith("_open")
-                and token.nesting == 1
-                and kind[:-5]
-                in (
-                    "admonition",
-                    "details",
-                    "tab",
-                    "block",
-                    "bullet_list",
-                    "ordered_list",
-                    "blockquote",
-                    "footnote",
-                    "dd",
-                )
-            ):
-                containers.append(kind[:-5])
-            elif (
-                kind.endswith("_close")
-                and token.nesting == -1
-                and containers
-                and (containers[-1] == kind[:-6])
-            ):
-                containers.pop()
-            if kind == "fence" and token.map:
+            if token.nesting:
+                opened = _CONTAINER_OPEN.get(kind)
+                if opened is not None:
+                    containers.append(opened)
+                elif containers and _CONTAINER_CLOSE.get(kind) == containers[-1]:
+                    containers.pop()
+            elif kind == "fence" and token.map:
                 block = self._fence(doc, token, tuple(containers), include_at)
                 block.skip_comment = _is_skip_comment(previous)
                 doc.blocks.append(block)
@@ -266,7 +278,7 @@ class DocumentBuilder:
         start, end = token.map or (0, 0)
         header: FenceHeader = token.meta["header"]
         column = int(token.meta.get("column", 0))
-        lines = _code_lines(source, start + 1, token.content)
+        content = token.content[:-1] if token.content.endswith("\n") else token.content
         include = include_at.get(start)
         if include is None:
             # A {* *} include expands into several fences; find the one this belongs to.
@@ -279,28 +291,39 @@ class DocumentBuilder:
             lang=header.lang,
             header=header,
             span=include.span if include is not None else source.span(start, column),
-            lines=lines,
+            text=content,
             page=doc.rel,
             container=containers,
             end_line=source.origin(max(end - 1, start)).line,
+            source=source,
+            first=start + 1,
         )
 
     def _indented(
         self, doc: Document, token: Token, containers: tuple[str, ...]
     ) -> CodeBlock | None:
         start, _ = token.map or (0, 0)
-        lines = _code_lines(doc.source, start, token.content.rstrip("\n"))
-        lang = None
-        if self.indented_headers and lines:
-            match = _CODEHILITE_HEADER.match(lines[0].text)
-            if match and match.group("lang"):
-                lang = match.group("lang")
-                if not match.group("path"):
-                    lines = lines[1:]
-        if lang is None:
+        content = token.content.rstrip("\n")
+        if not self.indented_headers or not content:
             return None
-        first = doc.source.span(start, 0)
-        return CodeBlock("indented", lang, None, first, lines, doc.rel, containers)
+        head, _, rest = content.partition("\n")
+        match = _CODEHILITE_HEADER.match(head)
+        if not (match and match.group("lang")):
+            return None
+        first = start
+        if not match.group("path"):  # a mock shebang is removed from the rendered code
+            content, first = rest, start + 1
+        return CodeBlock(
+            "indented",
+            match.group("lang"),
+            None,
+            doc.source.span(start, 0),
+            content,
+            doc.rel,
+            containers,
+            source=doc.source,
+            first=first,
+        )
 
     def _heading(
         self, doc: Document, token: Token, inline: Token, containers: tuple[str, ...]
@@ -381,15 +404,22 @@ def _code_lines(source: Source, first: int, content: str) -> list[CodeLine]:
     texts = content.split("\n") if content else []
     lines = []
     raw_lines = source.lines
-    for offset, text in enumerate(texts):
-        index = first + offset
-        raw = raw_lines[index] if index < len(raw_lines) else text
-        if text and raw.endswith(text):
+    count = len(raw_lines)
+    path = source.path
+    origins = source.origins
+    for index, text in enumerate(texts, first):
+        raw = raw_lines[index] if index < count else text
+        if not text:
+            column = 0
+        elif raw.endswith(text):
             column = len(raw) - len(text)
         else:
-            column = len(raw) - len(raw.lstrip()) if text else 0
-        origin = source.origin(index)
-        lines.append(CodeLine(text, origin.path, origin.line, max(column - origin.shift, 0)))
+            column = len(raw) - len(raw.lstrip())
+        if origins is None:
+            lines.append(CodeLine(text, path, index + 1, column))
+        else:
+            origin = source.origin(index)
+            lines.append(CodeLine(text, origin.path, origin.line, max(column - origin.shift, 0)))
     return lines
 
 

@@ -6,6 +6,7 @@ as the MkDocs plugins do during ``mkdocs serve``).
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -160,8 +161,14 @@ class Engine:
         paths: Sequence[Path] | None = None,
         *,
         texts: dict[Path, str] | None = None,
+        jobs: int = 1,
     ) -> Report:
-        """Run ``gates`` over the project's pages (or over ``paths`` only) and report."""
+        """Run ``gates`` over the project's pages (or over ``paths`` only) and report.
+
+        With ``jobs`` > 1 and gates that look at one page at a time, pages are checked in
+        that many forked worker processes (POSIX only; elsewhere, or for gates that need every
+        page, the run stays in this process).
+        """
         started = time.perf_counter()
         load_gates()
         gates = [g for g in gates if g in RUNNERS and self.settings.gate(g).enabled]
@@ -172,13 +179,37 @@ class Engine:
                 "extensions of a typical Material for MkDocs site"
             )
         all_pages = list(self.project.pages())
-        targets = list(paths) if paths is not None else all_pages
-        to_read = all_pages if any(g in NEEDS_ALL_PAGES for g in gates) else targets
+        targets = list(dict.fromkeys(paths)) if paths is not None else all_pages
+        per_page = not any(g in NEEDS_ALL_PAGES for g in gates)
+        workers = _worker_count(jobs, len(targets)) if per_page and not texts else 1
+        if workers > 1:
+            chunks = [targets[i::workers] for i in range(workers)]
+            for part in _run_forked(self, gates, chunks):
+                report.findings.extend(part.findings)
+                report.stats.merge(part.stats)
+        else:
+            to_read = targets if per_page else all_pages
+            self._run(gates, to_read, targets, texts or {}, report)
+        report.stats.files = len(targets)
+        report.findings = self._finish(report.findings)
+        report.sort()
+        report.stats.seconds = time.perf_counter() - started
+        return report
+
+    def _run(
+        self,
+        gates: list[str],
+        to_read: list[Path],
+        targets: list[Path],
+        texts: dict[Path, str],
+        report: Report,
+    ) -> None:
+        """Read ``to_read`` (and ``targets``), run the gates, report on ``targets``."""
         inline = any(g in NEEDS_INLINE for g in gates)
         documents: dict[str, Document] = {}
         target_rels = {self.project.rel(p) for p in targets}
         for path in dict.fromkeys([*to_read, *targets]):
-            result = self.read(path, inline=inline, text=(texts or {}).get(path))
+            result = self.read(path, inline=inline, text=texts.get(path))
             if isinstance(result, Document):
                 documents[result.rel] = result
             elif self.project.rel(path) in target_rels:
@@ -186,15 +217,10 @@ class Engine:
         for doc in documents.values():
             if doc.rel in target_rels:
                 report.findings.extend(doc.findings)
-        report.stats.files = len(target_rels)
         ctx = RunContext(self.project, self.settings, documents, target_rels, report, self)
         for gate in gates:
             RUNNERS[gate](ctx)
-        report.stats.links = sum(len(d.links) for r, d in documents.items() if r in target_rels)
-        report.findings = self._finish(report.findings)
-        report.sort()
-        report.stats.seconds = time.perf_counter() - started
-        return report
+        report.stats.links += sum(len(d.links) for r, d in documents.items() if r in target_rels)
 
     def _finish(self, found: list[Finding]) -> list[Finding]:
         """Apply severity overrides and fold repeats (one include seen from many pages)."""
@@ -231,6 +257,47 @@ class Engine:
             if rule in self.settings.gate(name).severity:
                 return self.settings.level(name, rule)
         return RULES[rule].severity
+
+
+_FORKED: tuple[Engine, list[str]] | None = None
+
+
+def _worker_count(jobs: int, pages: int) -> int:
+    """How many processes to use: never more than one per 50 pages, nor than asked."""
+    if jobs <= 1 or os.name != "posix" or pages < 100:
+        return 1
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
+        return 1
+    return max(1, min(jobs, pages // 50))
+
+
+def _check_chunk(index: int) -> Report:
+    assert _FORKED is not None
+    engine, gates = _FORKED
+    chunk = _CHUNKS[index]
+    report = Report(engine.project.root)
+    engine._run(gates, chunk, chunk, {}, report)
+    return report
+
+
+_CHUNKS: list[list[Path]] = []
+
+
+def _run_forked(engine: Engine, gates: list[str], chunks: list[list[Path]]) -> list[Report]:
+    """Check each chunk of pages in a forked child; the children inherit the parsed config."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED, _CHUNKS
+    _FORKED, _CHUNKS = (engine, gates), chunks
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+            return list(pool.map(_check_chunk, range(len(chunks))))
+    finally:
+        _FORKED, _CHUNKS = None, []
 
 
 def resolve_paths(project: Project, paths: Sequence[Path]) -> list[Path] | None:

@@ -24,31 +24,30 @@ from pathlib import Path
 
 from . import findings
 from .findings import Finding
+from .lazyre import lazy
 from .mdconfig import MarkdownOptions
 from .source import Origin, Source, Span, read_text, relpath
 
-_SNIPPET = re.compile(
+_SNIPPET = lazy(
     r"""^(?P<space>[ \t]*)(?P<escape>;*)(?:
         (?P<inline>-+8<-+[ \t]+)(?P<target>"(?:\\"|[^"\n])+?"|'(?:\\'|[^'\n])+?')
         |(?P<block>-+8<-+))[ \t]*$""",
     re.VERBOSE,
 )
-_SECTION = re.compile(
+_SECTION = lazy(
     r"^(?P<pre>.*?)(?P<escape>;*)(?P<marker>-+8<-+[ \t]+)"
     r"(?P<section>\[[ \t]*(?P<type>start|end)[ \t]*:[ \t]*(?P<name>[a-z][-_0-9a-z]*)[ \t]*\])"
     r"(?P<post>.*)$",
     re.IGNORECASE,
 )
-_TARGET = re.compile(
+_TARGET = lazy(
     r"^(?P<path>.*?)(?:(?P<ranges>(?::-?[0-9]*){1,2}(?:,-?[0-9]*(?::-?[0-9]*)?)*)"
     r"|:(?P<section>[a-z][-_0-9a-z]*))?$",
     re.IGNORECASE,
 )
-_VARIANTS = re.compile(
-    r"^(?P<space>[ \t]*)\{\*[ \t]*(?P<path>\S+)(?P<options>.*?)[ \t]*\*\}[ \t]*$"
-)
-_MDX = re.compile(r"^(?P<space>[ \t]*)\{![ \t]*(?P<path>[^|!]+?)[ \t]*(?:\|[^!]*)?!\}[ \t]*$")
-_VARIANT_SUFFIX = re.compile(r"(?:_an)?(?:_py3\d+)?$")
+_VARIANTS = lazy(r"^(?P<space>[ \t]*)\{\*[ \t]*(?P<path>\S+)(?P<options>.*?)[ \t]*\*\}[ \t]*$")
+_MDX = lazy(r"^(?P<space>[ \t]*)\{![ \t]*(?P<path>[^|!]+?)[ \t]*(?:\|[^!]*)?!\}[ \t]*$")
+_VARIANT_SUFFIX = lazy(r"(?:_an)?(?:_py3\d+)?$")
 _LANG_BY_SUFFIX = {
     ".py": "python",
     ".pyi": "python",
@@ -522,9 +521,7 @@ def _variant_files(named: Path) -> list[Path]:
     base = _VARIANT_SUFFIX.sub("", named.stem)
     found = [named] if named.is_file() else []
     if folder.is_dir():
-        pattern = re.compile(
-            re.escape(base) + r"(?:_an)?(?:_py3\d+)?" + re.escape(named.suffix) + "$"
-        )
+        pattern = lazy(re.escape(base) + r"(?:_an)?(?:_py3\d+)?" + re.escape(named.suffix) + "$")
         for path in sorted(folder.iterdir()):
             if path != named and pattern.match(path.name) and path.is_file():
                 found.append(path)

@@ -8,17 +8,18 @@ registers a fence that accepts them) and the block is then rendered as a paragra
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass, field
 
+from .lazyre import lazy
+
 # The header grammar of superfences, in three alternatives after the language.
-_LANG = re.compile(r"[ \t]*\.?(?P<lang>[\w#.+-]+)(?=[\t ]|$)")
-_ATTRS = re.compile(r"[ \t]*\{(?P<attrs>[^\n]*)\}[ \t]*$")
-_OPTIONS = re.compile(
+_LANG = lazy(r"[ \t]*\.?(?P<lang>[\w#.+-]+)(?=[\t ]|$)")
+_ATTRS = lazy(r"[ \t]*\{(?P<attrs>[^\n]*)\}[ \t]*$")
+_OPTIONS = lazy(
     r"""(?:[ \t]*(?P<key>[a-zA-Z][a-zA-Z0-9_-]*)(?:=(?P<q>["'])(?P<value>.*?)(?P=q))?)(?=[\t ]|$)"""
 )
-_ATTR_ITEM = re.compile(
+_ATTR_ITEM = lazy(
     r"""(?P<key>[^\s=}]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+))|(?P<word>[^\s=}]+)"""
 )
 

@@ -20,7 +20,6 @@ looks like Python but will not render) are collected in ``env["fence_notes"]``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -32,18 +31,17 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from .infostring import MARKDOWN_EXEC_OPTIONS, FenceHeader, parse_header, rejection
+from .lazyre import lazy
 from .mdconfig import MarkdownOptions
 
-_FENCE_OPEN = re.compile(r"(`{3,}|~{3,})(.*)$")
-_ADMONITION = re.compile(
-    r'(!!!|\?\?\?\+?) ?(?P<type>[\w-]+(?: +[\w-]+)*)(?: +"(?P<title>.*?)")? *$'
-)
-_DETAILS_TITLE_ONLY = re.compile(r'(\?\?\?\+?) +"(?P<title>.*?)" *$')
-_TAB = re.compile(r'===(?P<flags>\+!|!\+|\+|!)? +"(?P<title>.*?)" *$')
-_BLOCK_OPEN = re.compile(
+_FENCE_OPEN = lazy(r"(`{3,}|~{3,})(.*)$")
+_ADMONITION = lazy(r'(!!!|\?\?\?\+?) ?(?P<type>[\w-]+(?: +[\w-]+)*)(?: +"(?P<title>.*?)")? *$')
+_DETAILS_TITLE_ONLY = lazy(r'(\?\?\?\+?) +"(?P<title>.*?)" *$')
+_TAB = lazy(r'===(?P<flags>\+!|!\+|\+|!)? +"(?P<title>.*?)" *$')
+_BLOCK_OPEN = lazy(
     r"(?P<slashes>/{3,})[ \t]*(?P<name>[\w-]+)[ \t]*(?:\|[ \t]*(?P<title>.*?))?[ \t]*$"
 )
-_BLOCK_CLOSE = re.compile(r"(?P<slashes>/{3,})[ \t]*$")
+_BLOCK_CLOSE = lazy(r"(?P<slashes>/{3,})[ \t]*$")
 _BLOCK_NAMES = frozenset(
     {"admonition", "details", "tab", "html", "caption", "define", "definition"}
 )
@@ -128,11 +126,12 @@ def _make_fence_rule(settings: ParserSettings) -> Any:
     extra = MARKDOWN_EXEC_OPTIONS if settings.exec_options else frozenset()
 
     def fence(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        pos = state.bMarks[start] + state.tShift[start]
+        if pos >= state.eMarks[start] or state.src[pos] not in "`~":
+            return False
         if state.is_code_block(start):
             return False
         text = _line(state, start)
-        if not text or text[0] not in "`~":
-            return False
         match = _FENCE_OPEN.match(text)
         if match is None:
             return False
@@ -162,7 +161,7 @@ def _make_fence_rule(settings: ParserSettings) -> Any:
                 _note(state, start, header, reason, _header_hint(header))
             return False
         indent = state.sCount[start]
-        closing = re.compile(re.escape(marker) + r"[ \t]*$")
+        marker_len = len(marker)
         line = start
         closed = False
         suspicious: list[tuple[int, str]] = []
@@ -175,7 +174,11 @@ def _make_fence_rule(settings: ParserSettings) -> Any:
             if settings.superfences and state.sCount[line] < indent:
                 break  # superfences abandons a fence whose content is less indented
             body = _line(state, line)
-            if (state.sCount[line] == indent or not settings.superfences) and closing.match(body):
+            if (
+                (state.sCount[line] == indent or not settings.superfences)
+                and body.startswith(marker)
+                and not body[marker_len:].strip(" \t")
+            ):
                 closed = True
                 break
             if body[:1] == marker[0] and state.sCount[line] == indent:
@@ -240,11 +243,12 @@ def _header_hint(header: FenceHeader) -> str | None:
 
 def _make_container_rule(settings: ParserSettings) -> Any:
     def container(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        pos = state.bMarks[start] + state.tShift[start]
+        if pos >= state.eMarks[start] or state.src[pos] not in "!?=":
+            return False
         if state.is_code_block(start):
             return False
         text = _line(state, start)
-        if not text or text[0] not in "!?=":
-            return False
         kind, meta = _container_kind(text, settings)
         if kind is None:
             return False
@@ -305,7 +309,8 @@ def _make_blocks_rule(settings: ParserSettings) -> Any:
         names |= settings.block_types
 
     def blocks(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        if state.is_code_block(start):
+        pos = state.bMarks[start] + state.tShift[start]
+        if pos >= state.eMarks[start] or state.src[pos] != "/" or state.is_code_block(start):
             return False
         text = _line(state, start)
         if not text.startswith("///"):
@@ -365,11 +370,10 @@ def _make_blocks_rule(settings: ParserSettings) -> Any:
 
 
 def heading(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    if state.is_code_block(start):
+    pos = state.bMarks[start] + state.tShift[start]
+    if pos >= state.eMarks[start] or state.src[pos] != "#" or state.is_code_block(start):
         return False
     text = _line(state, start)
-    if not text.startswith("#"):
-        return False
     hashes = len(text) - len(text.lstrip("#"))
     level = min(hashes, 6)
     content = text[level:].rstrip()

@@ -34,6 +34,22 @@ class Stats:
     pages: dict[str, PageStats] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def merge(self, other: Stats) -> None:
+        """Add the counts of ``other`` (a part of the same run) to these."""
+        self.files += other.files
+        self.code_blocks += other.code_blocks
+        self.python_blocks += other.python_blocks
+        self.checked += other.checked
+        self.skipped += other.skipped
+        self.skip_reasons.update(other.skip_reasons)
+        self.links += other.links
+        for path, page in other.pages.items():
+            mine = self.pages.setdefault(path, PageStats())
+            mine.blocks += page.blocks
+            mine.checked += page.checked
+            mine.skipped += page.skipped
+        self.extra.update(other.extra)
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "files": self.files,

@@ -13,6 +13,7 @@ import difflib
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import findings
 from ..config import CodeSettings
@@ -74,8 +75,7 @@ class Verdict:
 def classify(block: CodeBlock, settings: CodeSettings) -> Verdict | None:
     """Decide what to do with a block; ``None`` for a block that is not Python at all."""
     lang = (block.lang or "").lower()
-    python = {name.lower() for name in settings.languages}
-    console = {name.lower() for name in settings.console_languages}
+    python, console = _language_sets(tuple(settings.languages), tuple(settings.console_languages))
     if lang in python:
         action = "session" if _is_session(block) else "check"
     elif lang in console:
@@ -97,6 +97,13 @@ def classify(block: CodeBlock, settings: CodeSettings) -> Verdict | None:
     if block.kind == "include" and not settings.check_includes:
         return Verdict("skip", "check_includes is off")
     return Verdict(action)
+
+
+@lru_cache(maxsize=8)
+def _language_sets(
+    languages: tuple[str, ...], console: tuple[str, ...]
+) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(n.lower() for n in languages), frozenset(n.lower() for n in console)
 
 
 def _version(text: str) -> tuple[int, int] | None:
@@ -145,7 +152,7 @@ def check_document(doc: Document, settings: CodeSettings) -> tuple[list[Finding]
         if verdict.action == "session":
             out.extend(_check_session(block))
         else:
-            problem = compile_block(block.lines, block)
+            problem = compile_block(block)
             if problem:
                 out.append(problem)
     for span, note in doc.notes:
@@ -194,27 +201,33 @@ def _open_line_before(doc: Document, span: Span) -> str:
     return str(best) if best is not None else "above"
 
 
-def _dedent(lines: list[CodeLine]) -> tuple[list[str], int]:
+def _dedent(text: str) -> tuple[str, int]:
     """Strip the common leading whitespace (snippet sections are often indented)."""
-    texts = [line.text for line in lines]
-    indents = [len(t) - len(t.lstrip()) for t in texts if t.strip()]
+    if not text or text[0] not in " \t":
+        return text, 0
+    lines = text.split("\n")
+    indents = [len(t) - len(t.lstrip()) for t in lines if t.strip()]
     common = min(indents, default=0)
-    if common and all(t[:common].isspace() or not t.strip() for t in texts):
-        return [t[common:] for t in texts], common
-    return texts, 0
+    if common and all(t[:common].isspace() or not t.strip() for t in lines):
+        return "\n".join(t[common:] for t in lines), common
+    return text, 0
 
 
 def compile_block(
-    lines: list[CodeLine], block: CodeBlock, *, what: str = "Python block"
+    block: CodeBlock, lines: list[CodeLine] | None = None, *, what: str = "Python block"
 ) -> Finding | None:
-    """Compile ``lines``; a ``SyntaxError`` becomes a finding at its raw position."""
-    texts, shift = _dedent(lines)
-    source = "\n".join(texts) + "\n"
+    """Compile the block (or some of its ``lines``); a ``SyntaxError`` becomes a finding."""
+    text = block.text if lines is None else "\n".join(line.text for line in lines)
+    source, shift = _dedent(text)
     try:
         # A filename that is not on disk: CPython re-reads a real file to render the error.
-        compile(source, f"<docgates:{block.span.path}>", "exec", flags=_FLAGS, dont_inherit=True)
+        compile(
+            source + "\n", f"<docgates:{block.span.path}>", "exec", flags=_FLAGS, dont_inherit=True
+        )
     except SyntaxError as exc:
-        return syntax_finding(exc, lines, texts, shift, block, what)
+        return syntax_finding(
+            exc, block.lines if lines is None else lines, source, shift, block, what
+        )
     except (ValueError, MemoryError, RecursionError) as exc:  # NUL bytes, absurd nesting
         span = block.span
         return findings.make(
@@ -230,7 +243,7 @@ def compile_block(
 def syntax_finding(
     exc: SyntaxError,
     lines: list[CodeLine],
-    texts: list[str],
+    source: str,
     shift: int,
     block: CodeBlock,
     what: str,
@@ -240,7 +253,8 @@ def syntax_finding(
     if lines:
         code = lines[row - 1]
         span = Span(code.path, code.line, code.column + shift + column)
-        quoted = texts[row - 1].strip()
+        texts = source.split("\n")
+        quoted = texts[row - 1].strip() if row <= len(texts) else ""
     else:
         span, quoted = block.span, ""
     message = f"{what} does not compile: {exc.msg}"
@@ -314,7 +328,7 @@ def split_session(lines: list[CodeLine]) -> list[Statement]:
 def _check_session(block: CodeBlock) -> list[Finding]:
     out = []
     for statement in split_session(block.lines):
-        problem = compile_block(statement.lines, block, what="'>>>' statement")
+        problem = compile_block(block, statement.lines, what="'>>>' statement")
         if problem:
             out.append(problem)
     return out

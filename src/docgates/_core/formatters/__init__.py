@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from ..report import Report
-from . import github, json, junit, sarif, text
 
 Formatter = Callable[[Report], str]
 
-FORMATTERS: dict[str, Formatter] = {
-    "text": text.format_report,
-    "json": json.format_report,
-    "github": github.format_report,
-    "sarif": sarif.format_report,
-    "junit": junit.format_report,
-}
+#: The output formats, each a module of this package with a ``format_report`` function.
+FORMATS = ("github", "json", "junit", "sarif", "text")
 
-__all__ = ["FORMATTERS", "Formatter"]
+
+def formatter(name: str) -> Formatter:
+    """The ``format_report`` function of format ``name`` (imported on first use)."""
+    if name not in FORMATS:
+        raise KeyError(name)
+    module = importlib.import_module(f"{__name__}.{name}")
+    function: Formatter = module.format_report
+    return function
+
+
+__all__ = ["FORMATS", "Formatter", "formatter"]
