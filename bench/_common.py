@@ -27,7 +27,7 @@ def time_command(argv: Sequence[str], cwd: Path, *, ok_codes: Sequence[int] = (0
 def measure(commands: dict[str, Sequence[str]], cwd: Path, rounds: int) -> dict[str, float]:
     """Median wall time per command, the commands interleaved round by round."""
     times: dict[str, list[float]] = {name: [] for name in commands}
-    for name, argv in commands.items():  # warm the file cache and bytecode once
+    for argv in commands.values():  # warm the file cache and bytecode once
         time_command(argv, cwd)
     for _ in range(rounds):
         for name, argv in commands.items():

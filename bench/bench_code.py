@@ -19,7 +19,7 @@ import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import measure, print_table, python, which  # noqa: E402
+from _common import measure, print_table, python, which
 
 CONFIG = """\
 site_name: Bench
