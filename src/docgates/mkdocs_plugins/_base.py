@@ -63,12 +63,14 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
     settings_class: ClassVar[type[core_config.GateSettings]]
     project: Project | None = None
     engine: Engine | None = None
+    options: dict[str, Any]
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
     ) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         # The core schema speaks first: unknown options and wrong types become errors that
         # name the option and suggest a fix, as the CLI reports them.
+        self.options = dict(options)
         try:
             core_config.parse_gate(self.settings_class, options, gate=f"docgates/{self.gate}")
         except ConfigError as exc:
@@ -89,13 +91,14 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
             else:
                 project = load_project(Path(config.docs_dir).parent, docs_dir=Path(config.docs_dir))
             settings = project.settings()
-            # The options MkDocs validated are this plugin's own: they win over the file's.
-            settings.gates[self.gate] = core_config.parse_gate(
-                self.settings_class,
-                {k: v for k, v in self.config.items() if k in _field_names(self.settings_class)},
-                gate=f"docgates/{self.gate}",
-                base=settings.gate(self.gate),
-            )
+            if config_file is None or not config_file.is_file():
+                # No file to read the plugin entry from: the options MkDocs got are it.
+                settings.gates[self.gate] = core_config.parse_gate(
+                    self.settings_class,
+                    self.options,
+                    gate=f"docgates/{self.gate}",
+                    base=settings.gate(self.gate),
+                )
         except ConfigError as exc:
             raise PluginError(f"docgates: {exc}") from None
         self.project = project
@@ -105,10 +108,6 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
             self.engine.project = project
             self.engine.settings = settings
         return self.engine
-
-
-def _field_names(settings: type[core_config.GateSettings]) -> set[str]:
-    return {f.name for f in dataclasses.fields(settings)}
 
 
 def _plain(exc: ConfigError) -> str:

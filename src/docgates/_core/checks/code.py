@@ -260,7 +260,7 @@ def syntax_finding(
     message = f"{what} does not compile: {exc.msg}"
     if quoted:
         message += f": '{_shorten(quoted)}'"
-    if block.included and span.path != block.page:
+    if span.path != block.page:
         message += f" (included by '{block.page}')"
     return findings.make(
         "code/syntax-error",

@@ -1,0 +1,98 @@
+"""The MkDocs front end to end: a real `mkdocs build --strict` (and `properdocs build`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MakeProject
+
+pytestmark = pytest.mark.slow
+
+PAGES = {
+    "docs/index.md": "# Home\n\n!!! note\n\n    ```python\n    print('hi'\n    ```\n",
+    "docs/guide.md": "---\ntitle: Guide\n---\n\n# Guide\n\n```py\nok = 1\n```\n",
+}
+
+
+def build(root: Path, tool: str = "mkdocs", *extra: str) -> subprocess.CompletedProcess[str]:
+    executable = shutil.which(tool, path=str(Path(sys.executable).parent)) or tool
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    return subprocess.run(
+        [executable, "build", "--strict", *extra],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+def warnings(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
+
+
+@pytest.mark.parametrize("tool", ["mkdocs", "properdocs"])
+def test_strict_build_fails_at_the_exact_line(make_project: MakeProject, tool: str) -> None:
+    root = make_project(PAGES)
+    result = build(root, tool)
+    assert result.returncode == 1, result.stderr
+    assert warnings(result) == [
+        "WARNING -  docgates: docs/index.md:6:10: code/syntax-error Python block does not "
+        "compile: '(' was never closed: 'print('hi''"
+    ]
+    assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("tool", ["mkdocs", "properdocs"])
+def test_strict_build_passes_when_the_code_compiles(make_project: MakeProject, tool: str) -> None:
+    pages = {**PAGES, "docs/index.md": "# Home\n\n```python\nprint('hi')\n```\n"}
+    result = build(make_project(pages), tool)
+    assert result.returncode == 0, result.stderr
+    assert warnings(result) == []
+
+
+def test_disabled_plugin_checks_nothing(make_project: MakeProject) -> None:
+    config = "site_name: T\nmarkdown_extensions: [pymdownx.superfences, admonition]\n"
+    config += "plugins:\n  - docgates/code:\n      enabled: false\n"
+    result = build(make_project(PAGES, config=config))
+    assert result.returncode == 0, result.stderr
+
+
+def test_unknown_option_is_a_config_error(make_project: MakeProject) -> None:
+    config = "site_name: T\nplugins:\n  - docgates/code:\n      timout: 3\n"
+    result = build(make_project(PAGES, config=config))
+    assert result.returncode == 1
+    assert (
+        "Plugin 'docgates/code' option 'timout': unknown option. Known options: enabled, "
+        in result.stderr
+    )
+
+
+def test_pyproject_settings_apply_to_the_plugin(make_project: MakeProject) -> None:
+    pages = {**PAGES, "pyproject.toml": '[tool.docgates.code]\nexclude = ["index.md"]\n'}
+    result = build(make_project(pages))
+    assert result.returncode == 0, result.stderr
+
+
+def test_generated_pages_are_checked(make_project: MakeProject) -> None:
+    hook = (
+        "from mkdocs.structure.files import File\n"
+        "def on_files(files, config):\n"
+        "    files.append(File.generated(config, 'gen.md', content='# Gen\\n\\n```python\\n"
+        "def f(:\\n    pass\\n```\\n'))\n"
+        "    return files\n"
+    )
+    config = "site_name: T\nhooks: [hook.py]\nplugins:\n  - docgates/code\n"
+    root = make_project({"docs/index.md": "# Home\n", "hook.py": hook}, config=config)
+    result = build(root)
+    assert result.returncode == 1
+    assert warnings(result) == [
+        "WARNING -  docgates: docs/gen.md:4:7: code/syntax-error Python block does not "
+        "compile: invalid syntax: 'def f(:'"
+    ]
