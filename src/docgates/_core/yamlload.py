@@ -89,9 +89,11 @@ class _Builder:
             return OtherTag(tag, node.value)
         try:
             return self.loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
+        except (yaml.constructor.ConstructorError, ValueError, TypeError, AttributeError) as exc:
+            # PyYAML raises more than ConstructorError on malformed values (a bad timestamp).
+            problem = getattr(exc, "problem", None) or f"not a valid {tag.rsplit(':', 1)[-1]}"
             raise ConfigError(
-                f"cannot read value: {exc.problem}",
+                f"cannot read value: {problem}",
                 path=self.path,
                 line=node.start_mark.line + 1,
                 key=_dotted(key),
