@@ -99,7 +99,8 @@ def test_sarif_is_2_1_0(project: Path) -> None:
         "code/unchecked-fence",
     ]
     first = run["results"][0]
-    assert first["ruleId"] == "code/syntax-error" and first["level"] == "error"
+    assert first["ruleId"] == "code/syntax-error"
+    assert first["level"] == "error"
     location = first["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "docs/index.md"
     assert location["region"] == {"startLine": 4, "startColumn": 5}
@@ -114,7 +115,8 @@ def test_junit_xml(project: Path) -> None:
     assert cases["docs/index.md"].find("failure") is not None
     assert cases["docs/fine.md"].find("failure") is None
     out = cases["docs/typo.md"].find("system-out")
-    assert out is not None and "code/unchecked-fence" in (out.text or "")
+    assert out is not None
+    assert "code/unchecked-fence" in (out.text or "")
 
 
 def test_output_file_and_summary_on_stderr(project: Path, tmp_path: Path) -> None:

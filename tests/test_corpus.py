@@ -44,7 +44,7 @@ def test_pydantic_every_fence_the_peer_found_and_no_false_syntax_error(corpus: P
 
 
 def test_mkdocs_material(corpus: Path) -> None:
-    engine, report = code_report(corpus / "mkdocs-material")
+    _engine, report = code_report(corpus / "mkdocs-material")
     assert report.stats.python_blocks == 9
     # A real defect: a `py` fence holding a Markdown blog post.
     assert [(f.rule, f.path, f.line) for f in report.findings] == [
@@ -53,7 +53,7 @@ def test_mkdocs_material(corpus: Path) -> None:
 
 
 def test_typer_each_missing_include_is_one_finding(corpus: Path) -> None:
-    engine, report = code_report(corpus / "typer")
+    _engine, report = code_report(corpus / "typer")
     rules = Counter(f.rule for f in report.findings)
     pages = corpus / "typer" / "docs"
     written = sum(

@@ -29,7 +29,9 @@ def test_single_line_snippet_inside_a_fence_reports_the_included_line(
     make_project: MakeProject,
 ) -> None:
     page = '# Page\n\n```python\n--8<-- "example.py"\n```\n'
-    root = make_project({"docs/page.md": page, "snippets/example.py": EXAMPLE.split("\n\n\n#")[0]})
+    root = make_project(
+        {"docs/page.md": page, "snippets/example.py": EXAMPLE.split("\n\n\n#", maxsplit=1)[0]}
+    )
     assert lines(run(root)) == [
         "snippets/example.py:5:21: code/syntax-error Python block does not compile: "
         "'(' was never closed: 'return os.getcwd(' (included by 'docs/page.md')"

@@ -53,9 +53,11 @@ def test_config_is_read_without_importing_anything(make_project: MakeProject) ->
     assert project.kind == "mkdocs"
     assert project.docs_dir == root / "content"
     md = project.markdown
-    assert md.superfences and md.custom_fences == frozenset({"mermaid"})
+    assert md.superfences
+    assert md.custom_fences == frozenset({"mermaid"})
     assert md.slugify == SlugifySpec("pymdownx.slugs.slugify", {"case": "lower"})
-    assert md.snippets is not None and md.snippets.check_paths
+    assert md.snippets is not None
+    assert md.snippets.check_paths
     assert md.snippets.base_path == ((root / "includes").resolve(),)
     emoji = project.data["markdown_extensions"][1]["pymdownx.emoji"]["emoji_index"]
     assert emoji == PythonTag("name", "material.extensions.emoji.twemoji")
@@ -85,7 +87,8 @@ def test_exclude_docs_and_default_exclusions(make_project: MakeProject) -> None:
     )
     project = load_project(root)
     assert [project.doc_uri(p) for p in project.pages()] == ["index.md", "notes.markdown"]
-    assert project.not_in_nav is not None and project.not_in_nav.match_file("blog/post.md")
+    assert project.not_in_nav is not None
+    assert project.not_in_nav.match_file("blog/post.md")
 
 
 def test_env_tag(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,7 +111,8 @@ def test_inherit_merges_mappings_and_replaces_lists(make_project: MakeProject) -
     project = load_project(root)
     assert set(project.data["markdown_extensions"]) == {"admonition", "toc", "pymdownx.superfences"}
     assert [entry.target for entry in project.nav or []] == ["index.md"]
-    assert project.markdown.admonition and project.markdown.superfences
+    assert project.markdown.admonition
+    assert project.markdown.superfences
 
 
 def test_zensical_toml(make_project: MakeProject) -> None:
@@ -127,7 +131,8 @@ def test_zensical_toml(make_project: MakeProject) -> None:
     project = load_project(root)
     assert project.kind == "zensical"
     assert project.docs_dir == root / "pages"
-    assert project.markdown.superfences and project.markdown.admonition
+    assert project.markdown.superfences
+    assert project.markdown.admonition
     assert project.markdown.blocks == frozenset({"tab"})
     assert not project.markdown.tabbed
 
@@ -181,7 +186,8 @@ def test_no_config_assumes_material_and_says_so(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "a.md").write_text("!!! note\n    ```python\n    x = (\n    ```\n")
     project = load_project(tmp_path)
-    assert project.kind == "none" and project.markdown.assumed
+    assert project.kind == "none"
+    assert project.markdown.assumed
     from docgates._core.engine import check
 
     report = check(project, gates=["code"])

@@ -125,7 +125,8 @@ def test_fence_headers(rest: str, lang: str | None, form: str, options: dict[str
 
 def test_attribute_lists_keep_classes_and_ids() -> None:
     header = parse_header("{.python .annotate #ex data-x='1' linenums}")
-    assert header.classes == ("annotate",) and header.id == "ex"
+    assert header.classes == ("annotate",)
+    assert header.id == "ex"
     assert header.options == {"data-x": "1", "linenums": "linenums"}
 
 
@@ -189,18 +190,23 @@ def test_yaml_errors() -> None:
 
 def test_reading_files(tmp_path: Path) -> None:
     missing, problem = read_text(tmp_path / "none.md", "none.md")
-    assert missing is None and problem is not None and "cannot read file" in problem.message
+    assert missing is None
+    assert problem is not None
+    assert "cannot read file" in problem.message
     text, problem = decode(codecs.BOM_UTF8 + "é\r\nb\rc".encode(), "a.md")
     assert (text, problem) == ("é\nb\nc", None)
     text, problem = decode(codecs.BOM_UTF16_LE + "hi".encode("utf-16-le"), "w.md")
-    assert text is None and problem is not None and problem.rule == "source/decode-error"
+    assert text is None
+    assert problem is not None
+    assert problem.rule == "source/decode-error"
     assert relpath(tmp_path / "x" / "y.md", tmp_path) == "x/y.md"
     assert relpath(Path("/elsewhere/z.md"), tmp_path).endswith("elsewhere/z.md")
 
 
 def test_source_origins() -> None:
     plain = Source("a.md", "one\ntwo")
-    assert plain.origin(1) == Origin("a.md", 2) and not plain.expanded
+    assert plain.origin(1) == Origin("a.md", 2)
+    assert not plain.expanded
     expanded = Source("a.md", "x\ny\nz", [Origin("a.md", 1), Origin("inc.md", 5, 4)])
     assert expanded.origin(1) == Origin("inc.md", 5, 4)
     assert expanded.origin(2) == Origin("inc.md", 6, 4)  # past the map: continues the last
@@ -209,9 +215,11 @@ def test_source_origins() -> None:
 
 def test_report_helpers() -> None:
     finding = Finding("a.md", None, None, "structure/orphan-page", Severity.WARNING, "orphan")
-    assert finding.location == "a.md" and str(finding) == "a.md: structure/orphan-page orphan"
+    assert finding.location == "a.md"
+    assert str(finding) == "a.md: structure/orphan-page orphan"
     report = Report(Path("."), [finding], Stats())
-    assert not report.failed and report.count(Severity.WARNING) == 1
+    assert not report.failed
+    assert report.count(Severity.WARNING) == 1
     assert Severity.ERROR.rank > Severity.WARNING.rank > Severity.INFO.rank
 
 
