@@ -11,7 +11,17 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+# Bytecode is cached as on any installed system (a wheel install compiles it); some sandboxes
+# set PYTHONDONTWRITEBYTECODE, which would make every run recompile every module from source.
+ENV = {
+    key: value
+    for key, value in {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
+    }.items()
+    if key != "PYTHONDONTWRITEBYTECODE"
+}
 
 
 def time_command(argv: Sequence[str], cwd: Path, *, ok_codes: Sequence[int] = (0, 1)) -> float:

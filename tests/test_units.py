@@ -237,3 +237,16 @@ def test_rich_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert "note: a notice" in out
     assert "a.md:3:1: warning: code/unchecked-fence msg" in out
     assert "hint: Do this." in out
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["a.md", ".hidden.md", "x/.y/z.md", "templates/t.md", "sub/templates/t.md", "a/b.c/d.md"],
+)
+def test_default_exclusions_match_like_pathspec(uri: str) -> None:
+    import pathspec
+
+    from docgates._core.project import DEFAULT_EXCLUDE, Patterns
+
+    spec = pathspec.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE)
+    assert Patterns(list(DEFAULT_EXCLUDE)).match_file(uri) == spec.match_file(uri)

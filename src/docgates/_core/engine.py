@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import pathspec
-
 from .checks import code as code_check
 from .config import Settings
 from .document import Document, DocumentBuilder
@@ -21,7 +19,7 @@ from .errors import DocgatesError
 from .findings import RULES, Finding, Severity
 from .includes import Expander
 from .parse import ParserSettings
-from .project import MARKDOWN_SUFFIXES, Project
+from .project import MARKDOWN_SUFFIXES, Patterns, Project
 from .report import PageStats, Report
 from .source import read_text
 
@@ -87,8 +85,8 @@ def load_gates() -> None:
         importlib.import_module(module)
 
 
-def _exclude_spec(patterns: Sequence[str]) -> pathspec.GitIgnoreSpec | None:
-    return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+def _exclude_spec(patterns: Sequence[str]) -> Patterns | None:
+    return Patterns(list(patterns)) if patterns else None
 
 
 @register("code")

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
 from . import config as cfg
 from .errors import ConfigError
 from .mdconfig import MarkdownOptions, build_markdown_options
@@ -37,6 +35,32 @@ CONFIG_NAMES = (
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 DEFAULT_EXCLUDE = (".*", "/templates/")
 PLUGIN_PREFIX = "docgates/"
+
+
+class Patterns:
+    """gitignore-style patterns (``exclude_docs``, ``not_in_nav``...), matched as MkDocs does.
+
+    MkDocs' default exclusions alone are matched without building a pathspec (most sites set
+    nothing else, and the CLI starts on every pre-commit run).
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = [line for line in lines if line.strip() and not line.startswith("#")]
+        self._spec: Any = None
+
+    def match_file(self, uri: str) -> bool:
+        """True when the ``/``-separated path ``uri`` (relative to docs_dir) matches."""
+        if self.lines == list(DEFAULT_EXCLUDE):
+            parts = uri.split("/")
+            return any(part.startswith(".") for part in parts) or parts[0] == "templates"
+        if self._spec is None:
+            import pathspec
+
+            self._spec = pathspec.GitIgnoreSpec.from_lines(self.lines)
+        return bool(self._spec.match_file(uri))
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
 
 
 @dataclass(frozen=True)
@@ -74,9 +98,9 @@ class Project:
     markdown: MarkdownOptions
     nav: list[NavEntry] | None = None
     use_directory_urls: bool = True
-    exclude_docs: pathspec.GitIgnoreSpec | None = None
-    not_in_nav: pathspec.GitIgnoreSpec | None = None
-    draft_docs: pathspec.GitIgnoreSpec | None = None
+    exclude_docs: Patterns | None = None
+    not_in_nav: Patterns | None = None
+    draft_docs: Patterns | None = None
     plugins: list[PluginEntry] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     located: Located | None = None
@@ -331,10 +355,10 @@ def _load_zensical(path: Path, root: Path) -> tuple[dict[str, Any], Located]:
     return data, Located(rel, data, positions)
 
 
-def _spec(lines: Any) -> pathspec.GitIgnoreSpec:
+def _spec(lines: Any) -> Patterns:
     if isinstance(lines, str):
         lines = lines.split("\n")
-    return pathspec.GitIgnoreSpec.from_lines([str(line) for line in lines or []])
+    return Patterns([str(line) for line in lines or []])
 
 
 def _project_from(
