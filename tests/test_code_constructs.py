@@ -321,3 +321,32 @@ def test_pycon_sessions_are_checked_statement_by_statement(make_project: MakePro
     assert report.findings[0].message == (
         "'>>>' statement does not compile: invalid syntax: 'y = = 2'"
     )
+
+
+def test_fences_inside_raw_html_are_code_as_superfences_renders_them(
+    make_project: MakeProject,
+) -> None:
+    page = """\
+    <div class="grid" markdown>
+
+    ```python
+    a = (
+    ```
+
+    </div>
+
+    <div class="x">
+    ```python
+    b = (
+    ```
+    </div>
+
+    <!--
+    ```python
+    commented_out = (
+    ```
+    -->
+    """
+    report = run(make_project({"docs/a.md": page}))
+    assert [(f.line, f.column) for f in report.findings] == [(4, 5), (11, 5)]
+    assert report.stats.python_blocks == 2

@@ -263,9 +263,37 @@ class DocumentBuilder:
                 self._heading(doc, token, tokens[index + 1], tuple(containers))
             elif kind == "inline" and token.children and self.settings.inline:
                 self._links(doc, token)
+            elif kind == "html_block" and token.map and self.settings.superfences:
+                self._fences_in_html(doc, token, tuple(containers), include_at)
             if token.block and token.nesting >= 0:
                 previous = token
         del source
+
+    def _fences_in_html(
+        self,
+        doc: Document,
+        token: Token,
+        containers: tuple[str, ...],
+        include_at: dict[int, Include],
+    ) -> None:
+        """Find the fences superfences renders inside a raw HTML block.
+
+        superfences runs before Python-Markdown looks at HTML, so a fence between ``<div>`` and
+        ``</div>`` is rendered as code even where CommonMark sees only HTML. Comments are the
+        exception that matters: what is commented out is not shown, so it is not checked.
+        """
+        content = token.content
+        if ("```" not in content and "~~~" not in content) or content.lstrip().startswith("<!--"):
+            return
+        start = (token.map or (0, 0))[0]
+        env: dict[str, Any] = {}
+        inner = "\n".join(doc.source.lines[start + 1 : (token.map or (0, 0))[1]])
+        for sub in parse_tokens(inner, self.settings, env):
+            if sub.type == "fence" and sub.map:
+                sub.map = [sub.map[0] + start + 1, sub.map[1] + start + 1]
+                raw = doc.source.lines[sub.map[0]]
+                sub.meta["column"] = len(raw) - len(raw.lstrip())
+                doc.blocks.append(self._fence(doc, sub, (*containers, "html"), include_at))
 
     def _fence(
         self,
