@@ -350,3 +350,54 @@ def test_fences_inside_raw_html_are_code_as_superfences_renders_them(
     report = run(make_project({"docs/a.md": page}))
     assert [(f.line, f.column) for f in report.findings] == [(4, 5), (11, 5)]
     assert report.stats.python_blocks == 2
+
+
+def test_hints_for_common_mistakes(make_project: MakeProject) -> None:
+    pages = {
+        "docs/session.md": "```python\nx = 1\n>>> y = 2\n```\n",
+        "docs/shell.md": "```python\n$ pip install docgates\n```\n",
+        "docs/outline.md": "```python\nfrom pydantic.<module> import <object>\n```\n",
+        "docs/deep.md": "```python\nx = " + "-" * 200_000 + "1\n```\n",
+    }
+    report = run(make_project(pages))
+    assert [(f.path, f.hint) for f in report.findings] == [
+        ("docs/deep.md", None),
+        (
+            "docs/outline.md",
+            "If the block is an outline rather than code, mark it 'python {docgates=\"skip\"}' "
+            "so readers know it is not runnable.",
+        ),
+        (
+            "docs/session.md",
+            "The block holds a '>>>' session: start it with '>>>' or use a 'pycon' fence.",
+        ),
+        ("docs/shell.md", "This looks like a shell session: use a 'console' or 'bash' fence."),
+    ]
+    # CPython gives up on absurd nesting with a MemoryError: still one finding, no crash.
+    assert report.findings[0].message == "Python block cannot be compiled: MemoryError"
+
+
+def test_severity_overrides_and_ignores(make_project: MakeProject) -> None:
+    config = (
+        "site_name: T\nmarkdown_extensions: [pymdownx.superfences]\nplugins:\n"
+        "  - docgates/code:\n      severity:\n        code/unchecked-fence: error\n"
+        "        source/binary: ignore\n"
+    )
+    pages = {"docs/a.md": "```pyhton\nx\n```\n", "docs/b.md": b"\x00bin"}
+    report = run(make_project(pages, config=config))
+    assert [(f.rule, f.severity.value) for f in report.findings] == [
+        ("code/unchecked-fence", "error")
+    ]
+
+
+def test_console_languages_and_exclude(make_project: MakeProject) -> None:
+    config = (
+        "site_name: T\nmarkdown_extensions: [pymdownx.superfences]\nplugins:\n"
+        "  - docgates/code:\n      console_languages: [python-repl]\n      exclude: [skip/]\n"
+    )
+    pages = {
+        "docs/a.md": "```python-repl\n>>> x = (\n```\n",
+        "docs/skip/b.md": "```python\nx = (\n```\n",
+    }
+    report = run(make_project(pages, config=config))
+    assert [(f.path, f.line, f.column) for f in report.findings] == [("docs/a.md", 2, 9)]

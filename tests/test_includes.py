@@ -184,3 +184,55 @@ def test_mdx_include_pulls_in_markdown(make_project: MakeProject) -> None:
         config=VARIANTS_CONFIG,
     )
     assert [(f.path, f.line, f.column) for f in run(root).findings] == [("shared/part.md", 4, 8)]
+
+
+def test_dedent_subsections_and_negative_ranges(make_project: MakeProject) -> None:
+    config = (
+        "site_name: T\nmarkdown_extensions:\n  - pymdownx.superfences\n"
+        "  - pymdownx.snippets:\n      base_path: [src]\n      dedent_subsections: true\n"
+    )
+    code = (
+        "class A:\n    # --8<-- [start:method]\n    def m(self:\n        pass\n"
+        "    # --8<-- [end:method]\n"
+    )
+    page = '```python\n--8<-- "a.py:method"\n```\n\n```python\n--8<-- "a.py:-1:"\n```\n'
+    report = run(make_project({"docs/a.md": page, "src/a.py": code}, config=config))
+    # The section is dedented before it renders; the error still maps to the file's column.
+    assert [(f.path, f.line, f.column) for f in report.findings] == [("src/a.py", 3, 10)]
+
+
+def test_url_snippets_and_paths_outside_the_base_are_not_included(
+    make_project: MakeProject,
+) -> None:
+    page = (
+        '```python\n--8<-- "https://example.com/x.py"\n```\n\n'
+        '```python\n--8<-- "../outside.py"\n```\n'
+    )
+    root = make_project({"docs/a.md": page})
+    (root.parent / "outside.py").write_text("x = (\n")
+    report = run(root)
+    assert [(f.rule, f.line) for f in report.findings] == [("code/include-missing", 6)]
+
+
+def test_an_unreadable_included_file(make_project: MakeProject) -> None:
+    root = make_project(
+        {"docs/a.md": '```python\n--8<-- "bin.py"\n```\n', "snippets/bin.py": b"\x00\x01\x02"}
+    )
+    assert lines(run(root)) == [
+        "docs/a.md:2:8: source/binary included file 'snippets/bin.py' cannot be read: file "
+        "holds binary data (a NUL byte), not Markdown; not checked"
+    ]
+
+
+def test_mdx_include_missing_and_cycle(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            "docs/a.md": "{! parts/missing.md !}\n\n{! parts/self.md !}\n",
+            "parts/self.md": "Self.\n\n{! parts/self.md !}\n",
+        },
+        config=VARIANTS_CONFIG,
+    )
+    assert [(f.rule, f.path, f.line) for f in run(root).findings] == [
+        ("code/include-missing", "docs/a.md", 1),
+        ("code/include-cycle", "parts/self.md", 3),
+    ]

@@ -249,6 +249,8 @@ class DocumentBuilder:
                     containers.append(opened)
                 elif containers and _CONTAINER_CLOSE.get(kind) == containers[-1]:
                     containers.pop()
+                elif kind == "heading_open" and token.map and index + 1 < len(tokens):
+                    self._heading(doc, token, tokens[index + 1], tuple(containers))
             elif kind == "fence" and token.map:
                 block = self._fence(doc, token, tuple(containers), include_at)
                 block.skip_comment = _is_skip_comment(previous)
@@ -259,8 +261,6 @@ class DocumentBuilder:
                 if block_or_none is not None:
                     block_or_none.skip_comment = _is_skip_comment(previous)
                     doc.blocks.append(block_or_none)
-            elif kind == "heading_open" and token.map and index + 1 < len(tokens):
-                self._heading(doc, token, tokens[index + 1], tuple(containers))
             elif kind == "inline" and token.children and self.settings.inline:
                 self._links(doc, token)
             elif kind == "html_block" and token.map and self.settings.superfences:

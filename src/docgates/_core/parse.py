@@ -429,8 +429,12 @@ def _positioned(rule: Any) -> Any:
         start = state.pos
         count = len(state.tokens)
         found: bool = rule(state, silent)
-        if found and not silent and len(state.tokens) > count:
-            state.tokens[count].meta = {**(state.tokens[count].meta or {}), "pos": start}
+        if found and not silent:
+            # push() may first flush pending text as a token of its own: skip it.
+            for token in state.tokens[count:]:
+                if token.type != "text":
+                    token.meta = {**(token.meta or {}), "pos": start}
+                    break
         return found
 
     return wrapped

@@ -235,7 +235,7 @@ def compile_block(
             span.path,
             span.line,
             span.column,
-            f"{what} cannot be compiled: {exc}",
+            f"{what} cannot be compiled: {type(exc).__name__}" + (f": {exc}" if str(exc) else ""),
         )
     return None
 
