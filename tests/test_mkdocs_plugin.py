@@ -96,3 +96,36 @@ def test_generated_pages_are_checked(make_project: MakeProject) -> None:
         "WARNING -  docgates: docs/gen.md:4:7: code/syntax-error Python block does not "
         "compile: invalid syntax: 'def f(:'"
     ]
+
+
+def test_serve_rebuilds_keep_the_engine_and_reparse_only_what_changed(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from docgates._core.document import DocumentBuilder
+
+    root = make_project({**PAGES, "docs/index.md": "# Home\n\n```python\nok = 1\n```\n"})
+    monkeypatch.chdir(root)
+    parsed: list[str] = []
+    original = DocumentBuilder.build
+
+    def counting(self: DocumentBuilder, path: Path, rel: str, text: str):  # type: ignore[no-untyped-def]
+        parsed.append(rel)
+        return original(self, path, rel, text)
+
+    monkeypatch.setattr(DocumentBuilder, "build", counting)
+    engines = []
+    for edit in ("", "\nMore text.\n"):
+        if edit:
+            with (root / "docs" / "guide.md").open("a") as handle:
+                handle.write(edit)
+        config = load_config(config_file=str(root / "mkdocs.yml"))
+        config.plugins.on_startup(command="serve", dirty=False)
+        mkdocs_build(config)
+        plugin = config.plugins["docgates/code"]
+        assert plugin.command == "serve"
+        engines.append(plugin.engine)
+    assert engines[0] is engines[1]
+    assert parsed == ["docs/index.md", "docs/guide.md", "docs/guide.md"]

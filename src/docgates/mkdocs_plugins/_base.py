@@ -64,6 +64,13 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
     project: Project | None = None
     engine: Engine | None = None
     options: dict[str, Any]
+    command: str = "build"
+    """``build``, ``serve`` or ``gh-deploy``: what MkDocs is running."""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also makes MkDocs keep this instance across `mkdocs serve`
+        # rebuilds, so the engine's cache of parsed pages survives an edit.
+        self.command = command
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -102,11 +109,16 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
         except ConfigError as exc:
             raise PluginError(f"docgates: {exc}") from None
         self.project = project
-        if self.engine is None or self.engine.project.root != project.root:
+        old = self.engine
+        if old is None or (old.project.root, old.project.markdown) != (
+            project.root,
+            project.markdown,
+        ):
             self.engine = Engine(project, settings)
-        else:
-            self.engine.project = project
-            self.engine.settings = settings
+        else:  # a rebuild in `mkdocs serve`: keep the cache of parsed pages
+            old.project = project
+            old.settings = settings
+        assert self.engine is not None
         return self.engine
 
 
