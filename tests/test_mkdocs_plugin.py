@@ -129,3 +129,28 @@ def test_serve_rebuilds_keep_the_engine_and_reparse_only_what_changed(
         engines.append(plugin.engine)
     assert engines[0] is engines[1]
     assert parsed == ["docs/index.md", "docs/guide.md", "docs/guide.md"]
+
+
+def test_build_and_cli_report_the_same_places_for_every_construct(
+    make_project: MakeProject,
+) -> None:
+    import json
+
+    from tests.test_code_constructs import PAGE
+
+    root = make_project({"docs/index.md": PAGE})
+    result = build(root)
+    assert result.returncode == 1
+    logged = [line.split("docgates: ", 1)[1].split(": ", 1)[0] for line in warnings(result)]
+    cli = subprocess.run(
+        [sys.executable, "-m", "docgates", "check", "--format", "json"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    reported = [
+        f"{f['path']}:{f['line']}:{f['column']}" for f in json.loads(cli.stdout)["findings"]
+    ]
+    assert logged == reported
+    assert len(reported) == 15
