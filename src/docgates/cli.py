@@ -134,6 +134,97 @@ def check(
     sys.exit(1 if failed else 0)
 
 
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The mkdocs.yml, properdocs.yml or zensical.toml to read the status options from.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the pages, status.json, history.json and badges into DIR (e.g. your docs dir).",
+)
+@click.option(
+    "--summary", is_flag=True, help="Print a Markdown summary (for $GITHUB_STEP_SUMMARY)."
+)
+@click.option("--junit", multiple=True, metavar="GLOB", help="JUnit XML reports (repeatable).")
+@click.option("--coverage", metavar="FILE", help="coverage.json, coverage.xml or .coverage.")
+@click.option("--coverage-html", metavar="DIR", help="coverage.py's HTML report folder.")
+@click.option("--fail-under", type=float, help="The total coverage gate, in percent.")
+@click.option("--fail-under-file", type=float, help="The per-file coverage gate, in percent.")
+@click.option("--github-repo", metavar="OWNER/NAME", help="Read GitHub Actions data of this repo.")
+@click.option("--history", metavar="FILE", help="The history store (SQLite); '' keeps none.")
+@click.option("--no-record", is_flag=True, help="Do not add this run to the history store.")
+def status(
+    path: Path | None,
+    config_file: Path | None,
+    out: Path | None,
+    summary: bool,
+    junit: tuple[str, ...],
+    coverage: str | None,
+    coverage_html: str | None,
+    fail_under: float | None,
+    fail_under_file: float | None,
+    github_repo: str | None,
+    history: str | None,
+    no_record: bool,
+) -> None:
+    """Write the status pages and JSON without MkDocs, and gate on coverage and tests.
+
+    Reads the docgates/status options from the project's config (and [tool.docgates.status]);
+    flags override them. Exit code 1 when a gate fails (coverage below fail_under, failed
+    tests at error level).
+    """
+    from ._core.status import collect, html_report_files, site_files
+    from ._core.status import summary as make_summary
+
+    project = load_project(path or Path.cwd(), config_file=config_file)
+    flags: dict[str, Any] = {
+        "junit": list(junit) or None,
+        "coverage": coverage,
+        "coverage_html": coverage_html,
+        "fail_under": fail_under,
+        "fail_under_file": fail_under_file,
+        "history": history,
+    }
+    overrides = {k: v for k, v in flags.items() if v is not None}
+    if github_repo is not None:
+        current = project.settings().status.github
+        overrides["github"] = {**(vars(current) if current else {}), "repo": github_repo}
+    settings = project.settings({"status": overrides})
+    collected = collect(project, settings)
+    try:
+        snap = collected.snapshot
+        if out is not None:
+            status_settings = settings.status
+            for rel, content in site_files(
+                snap, status_settings, use_directory_urls=project.use_directory_urls
+            ).items():
+                target = out / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(content, encoding="utf-8")
+            for rel, source in html_report_files(collected.html_dir, status_settings).items():
+                target = out / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(source.read_bytes())
+        if not no_record:
+            collected.record()
+    finally:
+        collected.close()
+    for finding in snap.findings:
+        click.echo(
+            f"{finding.location}: {finding.severity.value}: {finding.rule} {finding.message}",
+            err=True,
+        )
+    if summary:
+        click.echo(make_summary(snap, settings.status), nl=False)
+    failed = any(f.severity.value == "error" for f in snap.findings)
+    sys.exit(1 if failed else 0)
+
+
 def _group_by_project(
     paths: list[Path], config_file: Path | None
 ) -> list[tuple[Project, list[Path]]]:

@@ -8,6 +8,7 @@ own flags: later sources override earlier ones, option by option.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import difflib
 import itertools
@@ -57,7 +58,99 @@ class CodeSettings(GateSettings):
     """Compile code pulled in by ``--8<--`` snippets and ``{* file *}`` includes."""
 
 
-GATES: dict[str, type[GateSettings]] = {"code": CodeSettings}
+@dataclass
+class GithubSettings:
+    """Where the status gate reads GitHub Actions data (the ``github:`` option of
+    ``docgates/status``)."""
+
+    repo: str = ""
+    """The repository, ``owner/name``. Empty turns the GitHub data off."""
+
+    token_env: str = "GITHUB_TOKEN"  # noqa: S105 - the name of a variable, not a secret
+    """The environment variable that holds an API token. Optional: public repositories work
+    without one, at a lower rate limit. The token is sent to the host of ``api_url`` only and is
+    never printed or written."""
+
+    api_url: str = "https://api.github.com"
+    """The REST API's base URL (GitHub Enterprise Server: ``https://HOST/api/v3``)."""
+
+    branch: str = ""
+    """The branch whose workflow runs count; empty means the repository's default branch."""
+
+    max_requests: int = 100
+    """The most API requests one build makes. Answers are cached with their ETags, and the jobs
+    of finished runs are kept for good, so later builds need far fewer."""
+
+    timeout: float = 10.0
+    """Seconds to wait for one API answer."""
+
+    live: bool = True
+    """Add the live-refresh script to the status page: in the reader's browser it asks the API
+    (without a token) for the newest runs and updates the workflow tiles."""
+
+    live_interval: int = 300
+    """Seconds between two live refreshes while the page stays open."""
+
+
+@dataclass
+class StatusSettings(GateSettings):
+    """Options of the status gate (``docgates/status``)."""
+
+    junit: list[str] = field(default_factory=list)
+    """JUnit XML reports: glob patterns relative to the project root (from any test runner)."""
+
+    coverage: str = ""
+    """coverage.py data: a ``coverage json`` report (format 3), a Cobertura ``coverage.xml`` or
+    a ``.coverage`` data file, relative to the project root."""
+
+    coverage_html: str = ""
+    """coverage.py's HTML report folder (``htmlcov``): copied into the site and linked from
+    each file of the coverage page."""
+
+    fail_under: float = 0.0
+    """The total coverage gate, in percent, compared as ``coverage report --fail-under`` does;
+    ``0`` turns it off."""
+
+    fail_under_file: float = 0.0
+    """The coverage every single file must reach, in percent; ``0`` turns it off."""
+
+    precision: int = 2
+    """Digits after the decimal point of the percentages shown (coverage.py's ``precision``)."""
+
+    github: GithubSettings | None = None
+    """GitHub Actions data (workflow runs, jobs, deployments); see ``github.*`` below."""
+
+    history: str = ".docgates/history.sqlite"
+    """The history store: a SQLite file the CI keeps between runs (e.g. with
+    ``actions/cache``). Empty keeps no history."""
+
+    history_url: str = ""
+    """Where the published ``history.json`` lives (a URL or a file): read when the history
+    store is missing or empty, so history survives a lost CI cache."""
+
+    history_limit: int = 200
+    """The most recent builds kept in ``history.json`` and drawn in the charts."""
+
+    status_page: str = "status/index.md"
+    """Where the CI status page goes (relative to ``docs_dir``); empty: no status page."""
+
+    coverage_page: str = "status/coverage.md"
+    """Where the coverage page goes (relative to ``docs_dir``); empty: no coverage page."""
+
+    output_dir: str = "status"
+    """The site folder for ``status.json``, ``history.json``, ``badges/``, the page assets and
+    the copy of the HTML coverage report."""
+
+    stale_after: float = 24.0
+    """Hours after which test and coverage data, or a published page, count as stale and say
+    so."""
+
+    quality: bool = True
+    """Show a docs-quality tile: docgates' own source checks (code, links, structure) run on
+    this site."""
+
+
+GATES: dict[str, type[GateSettings]] = {"code": CodeSettings, "status": StatusSettings}
 """The gates by name. Each gate's settings class; more gates register themselves here."""
 
 
@@ -75,6 +168,10 @@ class Settings:
     @property
     def code(self) -> CodeSettings:
         return typing.cast(CodeSettings, self.gate("code"))
+
+    @property
+    def status(self) -> StatusSettings:
+        return typing.cast(StatusSettings, self.gate("status"))
 
     def level(self, gate: str, rule: str) -> Severity | None:
         """The severity of ``rule`` after the gate's overrides; ``None`` means ignored."""
@@ -134,7 +231,12 @@ def parse_gate(
     """
     hints = typing.get_type_hints(cls)
     names = [f.name for f in dataclasses.fields(cls)]
-    values: dict[str, Any] = dataclasses.asdict(base) if base is not None else {}
+    # A shallow field copy, not ``asdict``: nested settings (``github``) stay dataclasses.
+    values: dict[str, Any] = (
+        {f.name: copy.deepcopy(getattr(base, f.name)) for f in dataclasses.fields(base)}
+        if base is not None
+        else {}
+    )
     for key, value in (data or {}).items():
         line = locate((str(key),)) if locate else None
         if key not in names:

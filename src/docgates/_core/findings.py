@@ -35,7 +35,7 @@ def _rules(*rules: Rule) -> dict[str, Rule]:
     return {rule.id: rule for rule in rules}
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 #: Every rule docgates can report. Ids are stable: new ones are added, none is renamed.
 RULES: dict[str, Rule] = _rules(
@@ -62,8 +62,11 @@ RULES: dict[str, Rule] = _rules(
     Rule("structure/front-matter", E, "front matter does not match its schema"),
     Rule("status/coverage-below", E, "coverage is below its gate"),
     Rule("status/tests-failed", E, "the test report has failures"),
+    Rule("status/input-broken", W, "a status input (JUnit, coverage, history) cannot be read"),
+    Rule("status/input-missing", N, "a configured status input does not exist (yet)"),
+    Rule("status/github-unavailable", N, "the GitHub API could not be reached or refused"),
 )
-del E, W
+del E, W, N
 
 
 @dataclass(frozen=True, order=True)
