@@ -295,6 +295,9 @@ def _coerce(value: Any, tp: Any, key: str, path: str | None, line: int | None) -
         raise fail()
     if origin in (typing.Union, types.UnionType):
         for option in get_args(tp):
+            if dataclasses.is_dataclass(option) and isinstance(value, Mapping):
+                # Nested settings: their own errors (an unknown key) say more than "expected".
+                return _coerce(value, option, key, path, line)
             try:
                 return _coerce(value, option, key, path, line)
             except ConfigError:

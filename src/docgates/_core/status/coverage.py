@@ -8,11 +8,14 @@ exactly the ones ``coverage report`` prints, with the project's own coverage con
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import tempfile
+import threading
 import warnings
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -178,23 +181,46 @@ def _read_data_file(path: Path, root: Path, rel: str) -> CoverageReport:
         if (root / name).is_file():
             config = str(root / name)
             break
-    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings(record=True) as caught:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        warnings.catch_warnings(record=True),
+        _working_folder(root),
+    ):
+        # coverage.py's own warnings ("module never imported") are about the test run.
         warnings.simplefilter("always")
         out = Path(tmp) / "coverage.json"
         try:
-            cov = coverage.Coverage(data_file=str(path), config_file=config)
+            cov = coverage.Coverage(data_file=str(path.resolve()), config_file=config)
             cov.load()
             cov.json_report(outfile=str(out))
         except coverage.CoverageException as exc:
             raise CoverageError(f"coverage.py could not read it: {exc}") from None
         text = out.read_text("utf-8")
-    del caught  # coverage.py's own warnings (e.g. "module never imported") are not ours
     report = _read_json(path, root, rel, text=text)
     report.format = "data"
     report.timestamp = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
     for entry in report.files:
         entry.line = None
     return report
+
+
+_CWD_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _working_folder(root: Path) -> Iterator[None]:
+    """Run coverage.py from the project root, as ``coverage report`` is run there.
+
+    coverage.py resolves relative file names (``relative_files = true``, which CI setups use
+    to move data between jobs) against the working folder, and has no parameter for it.
+    """
+    with _CWD_LOCK:
+        before = os.getcwd()
+        os.chdir(root)
+        try:
+            yield
+        finally:
+            os.chdir(before)
 
 
 # -- helpers ---------------------------------------------------------------------------------

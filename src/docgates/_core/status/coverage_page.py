@@ -7,7 +7,7 @@ import posixpath
 from . import figures, safe
 from .model import FileCoverage, Snapshot
 from .pages import ASSET_CSS, ASSET_JS, PageContext, block, coverage_hint, note, table
-from .render import coverage_chart
+from .render import broken_note, coverage_chart
 
 
 def coverage_page(snap: Snapshot, ctx: PageContext, status_src: str | None) -> str:
@@ -19,7 +19,7 @@ def coverage_page(snap: Snapshot, ctx: PageContext, status_src: str | None) -> s
     )
     cov = snap.coverage
     if cov is None:
-        parts.append(block(assets + note(*coverage_hint(s))))
+        parts.append(block(assets + (broken_note(snap, "coverage") or note(*coverage_hint(s)))))
         return "\n".join(parts)
     total = cov.totals
     p = s.precision

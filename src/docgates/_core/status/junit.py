@@ -60,12 +60,12 @@ def merge(reports: list[tuple[str, list[TestCase], float, datetime | None]]) -> 
 
 
 def _case(node: Node, rel: str) -> TestCase:
-    outcome, message = "passed", ""
+    outcome, message, length = "passed", "", 0
     for tag, name in (("error", "error"), ("failure", "failed"), ("skipped", "skipped")):
         found = node.find(tag)
         if found is not None:
             outcome = name
-            message = _message(found)
+            message, length = _message(found)
             break
     return TestCase(
         name=node.get("name") or "(unnamed)",
@@ -75,10 +75,11 @@ def _case(node: Node, rel: str) -> TestCase:
         message=message,
         file=rel,
         line=node.line,
+        message_length=length,
     )
 
 
-def _message(node: Node) -> str:
+def _message(node: Node) -> tuple[str, int]:
     parts = [node.get("message").strip(), node.text.strip()]
     kind = node.get("type").strip()
     text = "\n\n".join(p for p in parts if p)
@@ -86,9 +87,7 @@ def _message(node: Node) -> str:
         text = parts[1]
     if kind and kind not in text[:200]:
         text = f"{kind}: {text}" if text else kind
-    if len(text) > MESSAGE_LIMIT:
-        text = text[:MESSAGE_LIMIT]
-    return text
+    return text[:MESSAGE_LIMIT], len(text)
 
 
 def _float(value: str | None) -> float | None:

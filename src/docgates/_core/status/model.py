@@ -26,6 +26,8 @@ class TestCase:
     """The JUnit file (project-relative) this case was read from."""
     line: int | None = None
     """The line of the ``<testcase>`` element in that file."""
+    message_length: int = 0
+    """Characters of the whole message, before it was cut to a size the pages can carry."""
 
     @property
     def id(self) -> str:

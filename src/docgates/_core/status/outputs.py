@@ -80,7 +80,11 @@ def status_document(snap: Snapshot, settings: StatusSettings) -> dict[str, Any]:
             "total": tests.total if tests else None,
             "seconds": round(tests.duration, 3) if tests else None,
             "failures": [
-                {"id": c.id, "outcome": c.outcome, "message": safe.truncate(c.message, 1000)}
+                {
+                    "id": c.id,
+                    "outcome": c.outcome,
+                    "message": safe.truncate(c.message, 1000, length=c.message_length),
+                }
                 for c in (tests.failures[:50] if tests else [])
             ],
         },

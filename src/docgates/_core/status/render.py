@@ -187,7 +187,7 @@ def _tile(workflow: Workflow, now: datetime) -> str:
 def _tests(snap: Snapshot, ctx: PageContext) -> str:
     tests = snap.tests
     if tests is None:
-        return note(*junit_hint(ctx.settings))
+        return broken_note(snap, "junit") or note(*junit_hint(ctx.settings))
     counts = table(
         ["Passed", "Failed", "Errors", "Skipped", "Total", "Duration"],
         [
@@ -210,7 +210,7 @@ def _tests(snap: Snapshot, ctx: PageContext) -> str:
             html.append(
                 f'<details class="failure dg-failure"><summary><span aria-hidden="true">✗</span> '
                 f"{safe.text(word)}: <code>{safe.text(case.id, TITLE_LIMIT)}</code></summary>"
-                f"<pre>{safe.text(case.message or '(no message)', MESSAGE_LIMIT)}</pre>"
+                f"<pre>{_message(case.message, case.message_length)}</pre>"
                 f"<p>{safe.text(case.file)}, line {case.line}</p></details>"
             )
         if len(failures) > FAILURES_SHOWN:
@@ -259,7 +259,7 @@ def _coverage(snap: Snapshot, ctx: PageContext, gate: bool | None) -> str:
     s = ctx.settings
     cov = snap.coverage
     if cov is None:
-        return note(*coverage_hint(s))
+        return broken_note(snap, "coverage") or note(*coverage_hint(s))
     total = cov.totals
     p = s.precision
     branch = (
@@ -311,6 +311,20 @@ def _coverage(snap: Snapshot, ctx: PageContext, gate: bool | None) -> str:
     if len(entries) > 1:
         html.append(coverage_chart(entries))
     return "".join(html)
+
+
+def broken_note(snap: Snapshot, kind: str) -> str:
+    """What could not be read, and why; empty when nothing of ``kind`` was broken."""
+    return "".join(
+        f'<p class="dg-problem"><strong>Could not be read:</strong> {safe.text(n.source)}: '
+        f"{safe.text(n.detail, 500)}</p>"
+        for n in snap.note(kind)
+        if n.state == "broken"
+    )
+
+
+def _message(message: str, length: int) -> str:
+    return safe.text(message or "(no message)", MESSAGE_LIMIT, length=length)
 
 
 def coverage_chart(entries: list[HistoryEntry]) -> str:

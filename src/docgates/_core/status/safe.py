@@ -16,12 +16,17 @@ from urllib.parse import urlsplit
 PASS = frozenset(" ")
 
 
-def text(value: object, limit: int | None = None) -> str:
-    """``value`` as inert HTML text (for element content and attribute values alike)."""
+def text(value: object, limit: int | None = None, *, length: int | None = None) -> str:
+    """``value`` as inert HTML text (for element content and attribute values alike).
+
+    Past ``limit`` characters it is cut, with a note of its whole ``length`` (by default, its
+    length here: pass the original's when ``value`` was cut before).
+    """
     raw = clean(str(value))
+    whole = max(length or 0, len(raw))
     suffix = ""
-    if limit is not None and len(raw) > limit:
-        suffix = f" … (truncated: {len(raw):,} characters in all)"
+    if limit is not None and whole > limit:
+        suffix = f" … (truncated: {whole:,} characters in all)"
         raw = raw[:limit]
     return "".join(_char(c) for c in raw) + _plain(suffix)
 
@@ -53,11 +58,12 @@ def clean(value: str) -> str:
     return "".join(out).replace("\t", "    ")
 
 
-def truncate(value: str, limit: int) -> str:
+def truncate(value: str, limit: int, *, length: int | None = None) -> str:
     """Plain-text truncation with the same note :func:`text` adds (for JSON and summaries)."""
-    if len(value) <= limit:
+    whole = max(length or 0, len(value))
+    if whole <= limit:
         return value
-    return value[:limit] + f" … (truncated: {len(value):,} characters in all)"
+    return value[:limit] + f" … (truncated: {whole:,} characters in all)"
 
 
 def url(value: object) -> str | None:
