@@ -129,7 +129,8 @@ def _workflows(snap: Snapshot, ctx: PageContext) -> str:
             f"{safe.text(gh.problem)}.{safe.text(cached)}</p>"
         )
     if not gh.workflows:
-        html.append(note(f"No workflows found for {gh.repo}."))
+        if not gh.problem:
+            html.append(note(f"No active workflows found for {gh.repo}."))
         return "".join(html)
     html.append('<div class="dg-tiles">')
     for workflow in gh.workflows:
