@@ -55,7 +55,7 @@
 
   function updateAges(root) {
     var now = Date.now();
-    root.querySelectorAll('time[data-dg-field="age"]').forEach(function (node) {
+    document.querySelectorAll('time[data-dg-field="age"]').forEach(function (node) {
       var then = Date.parse(node.getAttribute("datetime"));
       if (!isNaN(then)) node.textContent = age(then, now);
     });
@@ -134,7 +134,13 @@
       when.textContent = age(Date.parse(last.updated_at), now);
     }
     var started = Date.parse(last.run_started_at || last.created_at);
-    setText(field(tile, "duration"), duration((Date.parse(last.updated_at) - started) / 1000));
+    // Jobs are not asked for live (each would cost a request): the run's own timestamps give
+    // an upper bound, marked as such.
+    var approx = field(tile, "duration");
+    if (approx) {
+      approx.textContent = "\u2248 " + duration((Date.parse(last.updated_at) - started) / 1000);
+      approx.setAttribute("title", "from the run's start and last update; the build-time figure comes from its jobs");
+    }
     setText(field(tile, "title"), (last.display_title || "").slice(0, 200));
     var holder = field(tile, "strip");
     if (holder) {
@@ -184,7 +190,7 @@
       throw { state: "error", text: "Live refresh failed: the GitHub API answered " + response.status + "; " };
     }).then(function (answer) {
       var data = JSON.parse(answer.body), now = Date.now(), runs = (data && data.workflow_runs) || [];
-      root.querySelectorAll("[data-dg-workflow]").forEach(function (tile) {
+      document.querySelectorAll("[data-dg-workflow]").forEach(function (tile) {
         var id = parseInt(tile.getAttribute("data-dg-workflow"), 10);
         updateTile(tile, runs.filter(function (r) { return r.workflow_id === id; }), now);
       });
