@@ -185,10 +185,15 @@ def run_sample(root: Path, files: dict[str, str] = SAMPLE) -> SampleRun:
     return SampleRun(root, summary, rows)
 
 
-@pytest.fixture(scope="session")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
-    """One real pytest + coverage run of the sample package (JUnit, JSON, XML, .coverage, HTML)."""
-    return run_sample(tmp_path_factory.mktemp("sample"))
+_SAMPLE: list[SampleRun] = []
+
+
+def shared_sample(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
+    """One real pytest + coverage run of the sample package per test process (JUnit, JSON,
+    XML, .coverage, HTML); test modules expose it as their ``sample_run`` fixture."""
+    if not _SAMPLE:
+        _SAMPLE.append(run_sample(tmp_path_factory.mktemp("sample")))
+    return _SAMPLE[0]
 
 
 # -- reading built HTML ----------------------------------------------------------------------
@@ -201,8 +206,35 @@ class _Text(HTMLParser):
         self.skip = 0
 
     BLOCKS = frozenset(
-        "p div td th tr li ul ol h1 h2 h3 h4 h5 h6 pre summary details table br nav header"
-        " footer main section article label title".split()
+        [
+            "p",
+            "div",
+            "td",
+            "th",
+            "tr",
+            "li",
+            "ul",
+            "ol",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "pre",
+            "summary",
+            "details",
+            "table",
+            "br",
+            "nav",
+            "header",
+            "footer",
+            "main",
+            "section",
+            "article",
+            "label",
+            "title",
+        ]
     )
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import shutil
 import tempfile
-import textwrap
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -23,9 +22,15 @@ from tests.status_support import (
     SampleRun,
     github_data,
     mkdocs_build,
-    sample_run,  # noqa: F401
     serve,
+    shared_sample,
 )
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
+    return shared_sample(tmp_path_factory)
+
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +71,10 @@ function rgb(text) {
   return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
 }
 function lum(c) {
-  const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const f = v => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  };
   return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
 }
 function background(el) {
@@ -107,7 +115,9 @@ TEXT = [
 @pytest.fixture
 def browser() -> Iterator[Any]:
     if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("Chromium and chromedriver are not installed (Debian: chromium chromium-driver)")
+        pytest.skip(
+            "Chromium and chromedriver are not installed (Debian: chromium chromium-driver)"
+        )
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
 
@@ -164,9 +174,7 @@ def check_readable(driver: Any, scheme: str, shot: Path) -> None:
     driver.save_screenshot(str(shot))
 
 
-def test_status_page_in_chromium(
-    browser: Any, tmp_path: Path, sample_run: SampleRun
-) -> None:
+def test_status_page_in_chromium(browser: Any, tmp_path: Path, sample_run: SampleRun) -> None:
     fake = FakeGithub()
     github_data(fake)
     root = tmp_path / "site-src"

@@ -91,11 +91,21 @@ def test_pages_show_durations_failure_rates_and_deployment_frequency(
             "7 hours ago",
             "0.9 per week (4 in 30 days)",
         ],
-        ["staging", f"failure · 1 day ago · {201:040x}"[:-28], "6 days ago", "0.2 per week (1 in 30 days)"],
+        [
+            "staging",
+            f"failure · 1 day ago · {201:040x}"[:-28],
+            "6 days ago",
+            "0.2 per week (1 in 30 days)",
+        ],
     ]
     status = json.loads(built.read("status/status.json"))
     ci = status["ci"]["workflows"][0]
-    assert (ci["name"], ci["conclusion"], ci["run_number"], ci["p50_seconds"]) == ("CI", "success", 11, 360)
+    assert (ci["name"], ci["conclusion"], ci["run_number"], ci["p50_seconds"]) == (
+        "CI",
+        "success",
+        11,
+        360,
+    )
     assert ci["failure_rate_7d"] == pytest.approx(100 / 3)
     # The token went to the API with every request, and nowhere else.
     assert {r["headers"].get("Authorization") for r in fake.requests} == {f"Bearer {TOKEN}"}
@@ -191,7 +201,7 @@ def test_the_token_never_follows_a_redirect_to_another_host(
 def test_a_missing_repository_and_the_request_budget_are_reported(
     api: tuple[FakeGithub, Server], tmp_path: Path
 ) -> None:
-    fake, server = api
+    _, server = api
     root = make_project(tmp_path / "p", server.url)
     (root / "mkdocs.yml").write_text(
         (root / "mkdocs.yml").read_text().replace("repo: octo/project", "repo: octo/gone")
@@ -212,7 +222,9 @@ def test_hostile_workflow_names_and_commit_titles_stay_text(tmp_path: Path) -> N
     fake = FakeGithub()
     title = '<script>alert("title")</script> {{ config }} --8<-- "x"'
     github_data(fake, title=title)
-    fake.routes["/repos/octo/project/actions/workflows"]["workflows"][0]["name"] = "<img src=x onerror=alert(1)>"
+    fake.routes["/repos/octo/project/actions/workflows"]["workflows"][0]["name"] = (
+        "<img src=x onerror=alert(1)>"
+    )
     for server in serve(fake.handler()):
         built = mkdocs_build(make_project(tmp_path / "p", server.url))
     assert built.ok

@@ -12,7 +12,13 @@ from docgates._core.status import figures
 from docgates._core.status.coverage import CoverageError, html_pages, read_coverage
 from docgates._core.status.junit import JUnitError, read_junit
 from docgates._core.status.xmlread import XmlError, parse_stream
-from tests.status_support import SampleRun, sample_run  # noqa: F401
+from tests.status_support import SampleRun, shared_sample
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
+    return shared_sample(tmp_path_factory)
+
 
 FORMATS = {
     "json": "reports/coverage.json",
@@ -34,7 +40,8 @@ def test_junit_counts_match_pytests_own_summary(sample_run: SampleRun) -> None:
     wrong = next(c for c in cases if c.name == "test_wrong")
     assert "a C is not a B" in wrong.message
     assert wrong.id == "tests.test_grades::test_wrong"
-    assert wrong.line is not None and wrong.line >= 1
+    assert wrong.line is not None
+    assert wrong.line >= 1
     assert max(cases, key=lambda c: c.time).name == "test_slow"
     assert seconds >= 0.2
     assert stamp is not None
@@ -131,7 +138,8 @@ def test_external_entities_are_never_fetched(tmp_path: Path) -> None:
         (
             "c.json",
             "{not json",
-            "not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+            "not valid JSON: Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)",
         ),
         (
             "c.json",
@@ -141,7 +149,8 @@ def test_external_entities_are_never_fetched(tmp_path: Path) -> None:
         ("c.json", '{"meta": {"format": 3}}', "not a coverage.py JSON report: no 'files' mapping"),
         (
             "c.json",
-            '{"meta": {"format": 3}, "files": {"a.py": {"summary": {"num_statements": -1, "missing_lines": 0}}}}',
+            '{"meta": {"format": 3}, "files": {"a.py": {"summary": '
+            '{"num_statements": -1, "missing_lines": 0}}}}',
             "'num_statements' is -1, not a count",
         ),
         (

@@ -15,7 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 from docgates.cli import main
-from tests.status_support import SampleRun, mkdocs_build, page_text, sample_run, tables  # noqa: F401
+from tests.status_support import SampleRun, mkdocs_build, shared_sample, tables
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
+    return shared_sample(tmp_path_factory)
+
 
 pytestmark = pytest.mark.slow
 
@@ -155,7 +161,7 @@ def test_coverage_below_fail_under_fails_the_strict_build_and_names_the_figure(
         f"WARNING: docgates: reports/coverage.json: status/coverage-below total coverage {total} "
         f"(lines " in "\n".join(built.messages)
     )
-    assert f"is below fail_under 90% The coverage page lists" in "\n".join(built.messages)
+    assert "is below fail_under 90% The coverage page lists" in "\n".join(built.messages)
     assert "ABORT: Aborted with 1 warnings in strict mode!" in built.messages
     assert "✗ is below fail_under 90%" in built.text("status/index.html")
 
@@ -196,12 +202,12 @@ def test_a_fresh_clone_builds_and_says_what_to_run(project) -> None:
     assert built.ok, built.messages
     status = built.text("status/index.html")
     assert (
-        "No JUnit report matches reports/junit*.xml yet. Run pytest --junitxml=reports/junit.xml, then build again."
-        in status
+        "No JUnit report matches reports/junit*.xml yet. "
+        "Run pytest --junitxml=reports/junit.xml, then build again." in status
     )
     assert (
-        "No coverage data at reports/coverage.json yet. Run pytest --cov --cov-report=json:reports/coverage.json, then build again."
-        in status
+        "No coverage data at reports/coverage.json yet. "
+        "Run pytest --cov --cov-report=json:reports/coverage.json, then build again." in status
     )
     assert "No data yet" in status
     coverage = built.text("status/coverage/index.html")
@@ -221,12 +227,12 @@ def test_broken_inputs_degrade_to_a_warning_and_a_page_that_says_so(project) -> 
     assert not built.ok  # warnings fail --strict
     joined = "\n".join(built.messages)
     assert (
-        "reports/junit.xml: status/input-broken cannot read JUnit report: not valid XML: line 1, column 12: unclosed token"
-        in joined
+        "reports/junit.xml: status/input-broken cannot read JUnit report: "
+        "not valid XML: line 1, column 12: unclosed token" in joined
     )
     assert (
-        "reports/coverage.json: status/input-broken cannot read coverage: coverage JSON format 7 is not supported (2 or 3 is)"
-        in joined
+        "reports/coverage.json: status/input-broken cannot read coverage: "
+        "coverage JSON format 7 is not supported (2 or 3 is)" in joined
     )
     text = built.text("status/index.html")
     assert "No coverage data" not in text  # it exists: it is broken
@@ -258,8 +264,9 @@ def test_history_keeps_each_commits_figures_and_shows_the_change(
     assert [e["commit"] for e in history["entries"]] == ["a" * 40, "b" * 40]
     assert history["entries"][0]["coverage"] == pytest.approx(first["totals"]["percent_covered"])
     text = built.text("status/index.html")
-    assert f"Change since the previous build of main (aaaaaaaaaaaa, " in text
-    assert "percentage points" in text and "−" in text
+    assert "Change since the previous build of main (aaaaaaaaaaaa, " in text
+    assert "percentage points" in text
+    assert "\u2212" in text  # a minus sign: coverage went down
     assert "Coverage per build" in built.read("status/index.html")
     # A rebuild of the same commit replaces its entry rather than adding one.
     built = mkdocs_build(root)
@@ -308,7 +315,8 @@ def test_a_corrupt_history_store_is_set_aside_and_rebuilt(project) -> None:
     built = mkdocs_build(root)
     assert not built.ok
     assert any(
-        "status/input-broken the history store is not a usable SQLite file (file is not a database); "
+        "status/input-broken the history store is not a usable SQLite file "
+        "(file is not a database); "
         "moved it to 'history.sqlite.corrupt' and started a new one" in m
         for m in built.messages
     ), built.messages

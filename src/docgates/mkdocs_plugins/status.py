@@ -24,11 +24,7 @@ class StatusPlugin(GatePlugin):
     config_class = StatusConfig
     gate = "status"
     settings_class = StatusSettings
-    command: str = "build"
     collected: Collected | None = None
-
-    def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.enabled:

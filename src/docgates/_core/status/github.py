@@ -222,8 +222,8 @@ def _fetch_all(
         data.branch = data.branch or str(info.get("default_branch") or "")
     if not data.branch:
         data.branch = "main"
-    if info is None and client.stopped:
-        return
+    if info is None:
+        return  # refused, unreachable or not found: nothing else will answer either
     listing = client.get(f"/repos/{repo}/actions/workflows", {"per_page": 100})
     for item in _items(listing, "workflows"):
         if item.get("state") not in (None, "active"):

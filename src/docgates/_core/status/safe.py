@@ -14,6 +14,8 @@ import unicodedata
 from urllib.parse import urlsplit
 
 PASS = frozenset(" ")
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Bidirectional overrides: they can make a name read backwards (Trojan Source)."""
 
 
 def text(value: object, limit: int | None = None, *, length: int | None = None) -> str:
@@ -51,7 +53,7 @@ def clean(value: str) -> str:
     for c in value:
         if c in "\n\t":
             out.append(c)
-        elif unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") and c != " ":
+        elif c in BIDI or unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn"):
             continue
         else:
             out.append(c)
