@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -271,9 +272,13 @@ def test_history_keeps_each_commits_figures_and_shows_the_change(
     # A rebuild of the same commit replaces its entry rather than adding one.
     built = mkdocs_build(root)
     assert len(json.loads(built.read("status/history.json"))["entries"]) == 2
-    # `mkdocs serve` shows history but records nothing.
+    # A pull request's build compares with main; `mkdocs serve` records nothing.
     monkeypatch.setenv("GITHUB_SHA", "c" * 40)
-    mkdocs_build(root, command="serve")
+    monkeypatch.setenv("GITHUB_HEAD_REF", "feature")
+    built = mkdocs_build(root, command="serve")
+    text = built.text("status/index.html")
+    assert "on feature" in text
+    assert "Change since the previous build of main (bbbbbbbbbbbb, " in text
     db = sqlite3.connect(root / ".docgates/history.sqlite")
     assert [r[0] for r in db.execute("SELECT commit_sha FROM builds ORDER BY id")] == [
         "a" * 40,
@@ -394,6 +399,22 @@ def test_the_cli_writes_the_same_files_and_a_job_summary(project, sample_run: Sa
     assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["status", str(root), "--fail-under", "abc"])
     assert result.exit_code == 2
+    # --github-repo keeps the config's other github options (here: an API nobody answers).
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = (root / "mkdocs.yml").read_text()
+    config = config.replace(
+        "      fail_under: 90\n",
+        f"      fail_under: 0\n      github: {{repo: a/b, api_url: 'http://127.0.0.1:{port}'}}\n",
+    )
+    (root / "mkdocs.yml").write_text(config)
+    result = runner.invoke(
+        main, ["status", str(root), "--out", str(out), "--github-repo", "octo/other"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"status/github-unavailable could not reach http://127.0.0.1:{port}" in result.stderr
+    assert json.loads((out / "status/status.json").read_text())["ci"]["repo"] == "octo/other"
 
 
 def test_bad_status_options_are_config_errors(project) -> None:
@@ -430,3 +451,40 @@ def test_the_plugin_runs_under_mkdocs_and_properdocs(project, tool: str) -> None
     assert "status/coverage-below total coverage" in done.stderr
     assert "is below fail_under 99%" in done.stderr
     assert (root / "site/status/status.json").is_file()
+
+
+def test_old_reports_are_called_stale_and_docs_problems_fill_the_quality_tile(
+    project,
+) -> None:
+    root = project()
+    junit = (root / "reports/junit.xml").read_text()
+    import re as _re
+
+    junit = _re.sub(r'timestamp="[^"]+"', 'timestamp="2020-01-01T00:00:00+00:00"', junit)
+    (root / "reports/junit.xml").write_text(junit)
+    (root / "docs/broken.md").write_text("# Broken\n\n```python\nx = (\n```\n", encoding="utf-8")
+    out = root / "out"
+    result = CliRunner().invoke(main, ["status", str(root), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = (out / "status/index.md").read_text()
+    from tests.status_support import page_text
+
+    text = page_text(page)
+    assert "⚠ Stale: the test report was written " in text
+    assert "before this build (2020-01-01 00:00 UTC)." in text
+    assert "docgates on this site ✗ 1 errors, 0 warnings 2 pages checked" in text
+    assert "Failing examples 1" in text
+    assert "docs/broken.md:4:" in text
+
+
+def test_a_page_of_the_same_name_in_docs_is_replaced_and_named(project) -> None:
+    root = project()
+    (root / "docs/status").mkdir()
+    (root / "docs/status/index.md").write_text("# Mine\n", encoding="utf-8")
+    built = mkdocs_build(root)
+    assert not built.ok
+    assert (
+        "WARNING: docgates: 'status/index.md' exists in docs_dir and docgates/status replaces it "
+        "with its own; change status_page, coverage_page or output_dir to keep both"
+    ) in built.messages
+    assert "CI status" in built.text("status/index.html")

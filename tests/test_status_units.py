@@ -254,3 +254,23 @@ def test_figures_helpers() -> None:
     assert safe.url("https://x.test/a?b=<c>") == safe.text("https://x.test/a?b=<c>")
     assert safe.url("http://[::1") is None
     assert safe.text("a\x00b\u202eok\tend") == "abok    end"
+
+
+def test_the_job_summary_names_coverage_its_change_and_the_workflows() -> None:
+    from docgates._core.status.model import CoverageReport, FileCoverage, GithubData, Run, Workflow
+
+    snap = Snapshot(generated_at=NOW, commit="c" * 40, branch="main")
+    snap.coverage = CoverageReport(
+        "cov.json", "json", [FileCoverage("a.py", 10, 1, branches=4, missing_branches=1)], True
+    )
+    snap.history = [entry("b" * 40, 80.0)]
+    run = Run(1, 1, 9, "completed", "failure", NOW, NOW, NOW, "", "", "t")
+    snap.github = GithubData(
+        "o/r", "https://api", "main", workflows=[Workflow(1, "CI | x", "", "", [run])]
+    )
+    snap.github.problem = "rate-limited"
+    text = summary(snap, StatusSettings(fail_under=90))
+    assert "| Coverage | 85.71% (lines 90.00%, branches 75.00%); below fail_under 90% |" in text
+    assert "| Since bbbbbbbbbbbb | +5.71 percentage points |" in text
+    assert "| CI &#124; x | failure &#40;&#35;9&#41; |" in text
+    assert "| GitHub API | rate&#45;limited |" in text

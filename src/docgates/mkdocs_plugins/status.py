@@ -59,8 +59,8 @@ class StatusPlugin(GatePlugin):
         existing = files.get_file_from_path(file.src_uri)
         if existing is not None:
             log.warning(
-                f"docgates/status: '{file.src_uri}' exists in docs_dir and is replaced by the "
-                "generated one; change status_page, coverage_page or output_dir to keep both"
+                f"'{file.src_uri}' exists in docs_dir and docgates/status replaces it with its "
+                "own; change status_page, coverage_page or output_dir to keep both"
             )
             files.remove(existing)
         files.append(file)

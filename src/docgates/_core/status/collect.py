@@ -85,6 +85,7 @@ def collect(
     snap.history = [e for e in history if not (entry and _same(e, entry))]
     if entry is not None:
         snap.history.append(entry)
+        snap.current = entry
     if s.quality:
         snap.quality = _quality(project, settings)
     found.extend(_gates(snap, s))

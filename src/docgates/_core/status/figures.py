@@ -145,11 +145,21 @@ def display(pc: float, precision: int) -> str:
     return f"{pc:.{precision}f}"
 
 
-def previous_main(history: list[HistoryEntry], branch: str, commit: str) -> HistoryEntry | None:
-    """The latest earlier build of ``branch`` (another commit) that measured coverage."""
-    for entry in reversed(history[:-1] if history else []):
-        if entry.branch == branch and entry.coverage is not None and entry.commit != commit:
-            return entry
+def previous_main(snap: Snapshot) -> HistoryEntry | None:
+    """The latest earlier build (of another commit) of the default branch that measured
+    coverage; of this build's own branch when the default branch has none."""
+    main = (snap.github.branch if snap.github else "") or "main"
+    earlier = [
+        e
+        for e in snap.history
+        if e.coverage is not None
+        and e is not snap.current
+        and not (snap.commit and e.commit == snap.commit)
+    ]
+    for branch in dict.fromkeys([main, snap.branch]):
+        for entry in reversed(earlier):
+            if entry.branch == branch:
+                return entry
     return None
 
 

@@ -320,6 +320,8 @@ class Snapshot:
     github: GithubData | None = None
     history: list[HistoryEntry] = field(default_factory=list)
     """Earlier builds, oldest first, with this build's entry last."""
+    current: HistoryEntry | None = None
+    """This build's own entry (also the last of ``history``), when it measured anything."""
     quality: Quality | None = None
     inputs: list[InputNote] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

@@ -107,7 +107,7 @@ def _coverage(snap: Snapshot, settings: StatusSettings, gate: bool | None) -> di
     if cov is None:
         return {"percent": None, "line_percent": None, "branch_percent": None, "passed": None}
     total = cov.totals
-    previous = figures.previous_main(snap.history, snap.branch, snap.commit)
+    previous = figures.previous_main(snap)
     return {
         "percent": total.percent,
         "display": figures.display(total.percent, settings.precision),

@@ -293,7 +293,7 @@ def _coverage(snap: Snapshot, ctx: PageContext, gate: bool | None) -> str:
             f'<p class="dg-gate dg-gate-{"pass" if gate else "fail"}">Gate: the total '
             f"{safe.text(word)} fail_under {s.fail_under:g}%.</p>"
         )
-    previous = figures.previous_main(snap.history, snap.branch, snap.commit)
+    previous = figures.previous_main(snap)
     if previous is not None and previous.coverage is not None:
         delta = total.percent - previous.coverage
         sign = "+" if delta >= 0 else "\u2212"  # a minus sign

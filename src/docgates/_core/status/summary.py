@@ -51,7 +51,7 @@ def summary(snap: Snapshot, settings: StatusSettings) -> str:
             f"| Coverage | {figures.display(total.percent, p)}% (lines "
             f"{figures.display(total.line_percent, p)}%{branch}); {gate_text} |"
         )
-        previous = figures.previous_main(snap.history, snap.branch, snap.commit)
+        previous = figures.previous_main(snap)
         if previous is not None and previous.coverage is not None:
             delta = total.percent - previous.coverage
             lines.append(
