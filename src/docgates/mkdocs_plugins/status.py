@@ -40,7 +40,7 @@ class StatusPlugin(GatePlugin):
         self._close()
         engine = self.engine
         try:
-            collected = collect(engine.project, engine.settings)
+            collected = collect(engine.project, engine.settings, engine=engine)
         except DocgatesError as exc:
             raise PluginError(f"docgates: {exc}") from None
         self.collected = collected

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 
 from ..config import Settings, StatusSettings
+from ..engine import SOURCE_GATES, Engine
 from ..findings import Finding, make
 from ..project import Project
 from . import figures, github, junit
@@ -59,7 +60,10 @@ def collect(
     now: datetime | None = None,
     env: Mapping[str, str] | None = None,
     transport: httpx.BaseTransport | None = None,
+    engine: Engine | None = None,
 ) -> Collected:
+    """Read every input of the status gate; ``engine`` (with its page cache) runs the
+    docs-quality checks when given."""
     s = settings.status
     env = os.environ if env is None else env
     now = now or datetime.now(timezone.utc)
@@ -87,7 +91,7 @@ def collect(
         snap.history.append(entry)
         snap.current = entry
     if s.quality:
-        snap.quality = _quality(project, settings)
+        snap.quality = _quality(engine or Engine(project, settings))
     found.extend(_gates(snap, s))
     snap.findings = _levels(found, settings)
     return Collected(snap, store, entry, seed, html_dir)
@@ -280,13 +284,12 @@ def _entry(snap: Snapshot) -> HistoryEntry | None:
     return entry
 
 
-def _quality(project: Project, settings: Settings) -> Quality:
-    from ..engine import SOURCE_GATES, Engine
+def _quality(engine: Engine) -> Quality:
     from ..errors import DocgatesError
     from ..findings import Severity
 
     try:
-        report = Engine(project, settings).check(SOURCE_GATES)
+        report = engine.check(SOURCE_GATES)
     except DocgatesError as exc:
         return Quality(problem=str(exc))
     quality = Quality(pages=report.stats.files)
