@@ -162,7 +162,7 @@ def test_coverage_below_fail_under_fails_the_strict_build_and_names_the_figure(
         f"WARNING: docgates: reports/coverage.json: status/coverage-below total coverage {total} "
         f"(lines " in "\n".join(built.messages)
     )
-    assert "is below fail_under 90% The coverage page lists" in "\n".join(built.messages)
+    assert "is below fail_under 90%. The coverage page lists" in "\n".join(built.messages)
     assert "ABORT: Aborted with 1 warnings in strict mode!" in built.messages
     assert "✗ is below fail_under 90%" in built.text("status/index.html")
 

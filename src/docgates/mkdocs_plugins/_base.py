@@ -129,7 +129,8 @@ def _plain(exc: ConfigError) -> str:
 def format_finding(finding: Finding) -> str:
     text = f"{finding.location}: {finding.rule} {finding.message}"
     if finding.hint:
-        text += f" {finding.hint}"
+        # MkDocs puts a message and its hint on one line: "... 'x.md'. Did you mean 'y.md'?"
+        text += f"{'' if text.endswith(('.', '?', '!', ':')) else '.'} {finding.hint}"
     return text
 
 
