@@ -225,6 +225,84 @@ def status(
     sys.exit(1 if failed else 0)
 
 
+@main.command()
+@click.argument(
+    "path",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option("--force", is_flag=True, help="Overwrite files that exist with other content.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--package", help="The import name of the package to test (default: detected).")
+@click.option(
+    "--python",
+    "pythons",
+    metavar="VERSIONS",
+    help="Comma-separated Python versions for the test matrix (default: from requires-python).",
+)
+@click.option("--docs-dir", help="The docs folder (default: docs_dir of the MkDocs config).")
+@click.option("--coverage-floor", type=click.IntRange(0, 100), help="Minimum coverage, percent.")
+@click.option(
+    "--hooks-repo",
+    default=None,
+    help="Where pre-commit fetches the docgates hooks (default: the docgates repository).",
+)
+@click.option("--hooks-rev", help="The tag or commit of the hooks (default: this version's tag).")
+def init(
+    path: Path | None,
+    force: bool,
+    dry_run: bool,
+    package: str | None,
+    pythons: str | None,
+    docs_dir: str | None,
+    coverage_floor: int | None,
+    hooks_repo: str | None,
+    hooks_rev: str | None,
+) -> None:
+    """Set up the docgates pipeline in the project at PATH (default: the current folder).
+
+    Adds the docgates plugins to mkdocs.yml and the docgates hook to .pre-commit-config.yaml
+    (keeping everything else), and writes the CI, docs, CD and security workflows and the
+    semgrep rules, adapted to the project. Every change is shown as a diff. A file that exists
+    with other content is left alone (exit code 1) unless --force is given.
+    """
+    from ._core import init as setup
+
+    options = setup.InitOptions(
+        package=package,
+        python=[v.strip() for v in pythons.split(",") if v.strip()] if pythons else None,
+        docs_dir=docs_dir,
+        coverage_floor=coverage_floor,
+        hooks_repo=hooks_repo or setup.InitOptions.hooks_repo,
+        hooks_rev=hooks_rev,
+    )
+    context = setup.detect(path or Path.cwd(), options, __version__)
+    changes = setup.plan(context)
+    for change in changes:
+        status = change.status
+        if status == "unchanged":
+            click.echo(f"unchanged  {change.path}")
+            continue
+        click.echo(change.diff(), nl=False)
+        if status == "conflict" and not force:
+            click.echo(f"exists     {change.path} (other content; --force overwrites it)")
+        else:
+            verb = {"create": "create", "edit": "update", "conflict": "overwrite"}[status]
+            extra = f" ({change.summary})" if change.summary else ""
+            click.echo(f"{verb:<10} {change.path}{extra}")
+    if dry_run:
+        click.echo("dry run: nothing was written")
+        sys.exit(0)
+    skipped = setup.apply(context, changes, force=force)
+    if skipped:
+        click.echo(
+            f"docgates: {len(skipped)} file{'s' if len(skipped) > 1 else ''} left as they were; "
+            "rerun with --force to overwrite",
+            err=True,
+        )
+        sys.exit(1)
+
+
 def _group_by_project(
     paths: list[Path], config_file: Path | None
 ) -> list[tuple[Project, list[Path]]]:
