@@ -107,3 +107,9 @@ def pre_commit_env(home: Path) -> dict[str, str]:
         "NO_MKDOCS_2_WARNING": "1",
         "DISABLE_MKDOCS_2_WARNING": "true",
     }
+
+
+def hooks_snapshot(base: Path) -> tuple[Path, str, dict[str, str]]:
+    """A snapshot of this repository to install hooks from, and a pre-commit store for them."""
+    repo, sha = snapshot_repo(base / "docgates")
+    return repo, sha, pre_commit_env(base / "pre-commit-home")

@@ -7,6 +7,7 @@ Everything the templates need is read from the project's own files (the MkDocs c
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -83,8 +84,13 @@ class InitContext:
     @property
     def build_command(self) -> str:
         if self.kind == "zensical":
-            return "zensical build --clean"
+            return "zensical build"
         return f"{self.kind} build --strict --config-file {self.config_file}"
+
+    @property
+    def python_matrix(self) -> str:
+        """The versions as a YAML flow list of quoted strings (so 3.10 stays 3.10, not 3.1)."""
+        return json.dumps(list(self.python_versions))
 
     @property
     def docs_files_pattern(self) -> str:
@@ -97,7 +103,8 @@ class InitContext:
         names = (
             "config_file kind docs_dir site_dir distribution package package_dir "
             "python_versions tools_python coverage_floor install_test install_docs ruff mypy "
-            "hooks_repo hooks_rev docgates_version plugins build_command docs_files_pattern"
+            "hooks_repo hooks_rev docgates_version plugins build_command docs_files_pattern "
+            "python_matrix"
         )
         return {name: getattr(self, name) for name in names.split()}
 
