@@ -346,3 +346,35 @@ def test_cli_shows_diffs_and_exit_codes(tmp_path: Path, monkeypatch: pytest.Monk
     bad = runner.invoke(main, ["init", str(empty)])
     assert bad.exit_code == 2
     assert "docgates: config error: no mkdocs.yml, properdocs.yml or zensical.toml" in bad.output
+
+
+def test_plugins_already_listed_are_not_added_again(tmp_path: Path) -> None:
+    config = """\
+        site_name: X
+        plugins:
+          - search
+          - docgates/code:
+              timeout: 5
+          - mkdocstrings:
+              handlers: {}
+        """
+    root = write(tmp_path, {"mkdocs.yml": config, "docs/index.md": "# X\n"})
+    change = next(c for c in plan(context(root)) if c.path == "mkdocs.yml")
+    assert change.status == "unchanged"
+
+
+def test_flow_lists_take_only_one_line_items() -> None:
+    with pytest.raises(ConfigError) as caught:
+        add("repos: []\n", ["repo: x\nrev: v1"], key="repos")
+    assert caught.value.message == (
+        "'repos' is a flow list ([...]); add these entries by hand: repo: x\nrev: v1"
+    )
+    assert caught.value.line == 1
+
+
+def test_a_config_that_is_not_a_mapping_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="must be a mapping of settings"):
+        add("- a\n- b\n", ["docgates/code"])
+    assert add("", ["search"]) == "plugins:\n  - search\n"
+    with pytest.raises(ConfigError, match="invalid YAML"):
+        add("site_name: \x07\n", ["search"])

@@ -32,6 +32,8 @@ def _compose(text: str, path: str) -> yaml.Node | None:
             path=path,
             line=mark.line + 1 if mark else None,
         ) from None
+    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+        raise ConfigError(f"invalid YAML: {exc}", path=path) from None
 
 
 def top_level(text: str, path: str, key: str) -> tuple[yaml.Node, yaml.Node] | None:
@@ -95,8 +97,6 @@ def append_items(text: str, path: str, key: str, items: list[str]) -> str:
     if isinstance(node, yaml.SequenceNode) and node.flow_style:
         return _append_flow(text, node, items, path, key)
     if isinstance(node, yaml.SequenceNode):
-        if not node.value:
-            raise ConfigError(f"cannot add to an empty '{key}' list", path=path, key=key)
         last = node.value[-1]
         first_line = lines[node.value[0].start_mark.line]
         dash = first_line.rindex("-", 0, node.value[0].start_mark.column)
@@ -149,9 +149,7 @@ def _append_flow(text: str, node: yaml.SequenceNode, items: list[str], path: str
             line=node.start_mark.line + 1,
             key=key,
         )
-    close = node.end_mark.index - 1  # the index of the closing bracket
-    if text[close] != "]":
-        raise ConfigError(f"cannot find the end of '{key}'", path=path, key=key)
+    close = node.end_mark.index - 1  # a flow sequence ends just after its closing bracket
     joined = ", ".join(items)
     before = text[:close].rstrip()
     separator = "" if before.endswith("[") else ", "
