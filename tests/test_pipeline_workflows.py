@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from docgates._core.init import ACTIONS
+from docgates._core.project import load_project
 
 from .pipeline_support import REPO, WORKFLOWS, run, schema_errors, tool, zizmor_findings
 
@@ -113,6 +114,17 @@ def test_ci_runs_every_gate_on_every_version_and_front() -> None:
     assert "properdocs build --strict" in runs
     uploads = [s["with"]["name"] for s in steps(ci) if "upload-artifact" in str(s.get("uses"))]
     assert uploads == ["reports-${{ matrix.python }}-${{ matrix.front }}", "coverage"]
+    # The coverage artifact holds what the status plugin in mkdocs.yml reads (docs.yml
+    # downloads it into reports/).
+    artifact = next(
+        s for s in ci["jobs"]["coverage"]["steps"] if s.get("name", "").startswith("Upload")
+    )
+    shipped = artifact["with"]["path"].split()
+    entry = load_project(REPO).plugin("docgates/status")
+    assert entry is not None
+    status = entry.options
+    for wanted in [*status["junit"], status["coverage"], status["coverage_html"]]:
+        assert wanted in shipped or f"{wanted}/" in shipped, wanted
     # The floor in CI is the floor in .ci/run.
     assert "--cov-fail-under=90" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
