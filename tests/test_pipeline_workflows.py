@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -244,6 +245,9 @@ def test_the_secret_scan_catches_a_token(tmp_path: Path) -> None:
     """detect-secrets, with this repository's baseline, fails on a committed GitHub token."""
     leak = tmp_path / "settings.py"
     leak.write_text('TOKEN = "ghp_' + "a1B2c3D4e5F6g7H8i9J0" * 2 + '"\n', encoding="utf-8")
+    # The hook compares with git (as pre-commit runs it, inside a repository).
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "settings.py"], cwd=tmp_path, check=True)
     result = run(
         [tool("detect-secrets-hook"), "--baseline", str(REPO / ".secrets.baseline"), str(leak)],
         cwd=tmp_path,
