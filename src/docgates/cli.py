@@ -103,6 +103,17 @@ def _split_checks(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to FILE instead of standard output.",
 )
+@click.option(
+    "--execute/--no-execute",
+    default=None,
+    help="Run the Python blocks and check what they print (default: the 'execute' setting).",
+)
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Run the blocks and rewrite the expected output in the pages to what they printed.",
+)
+@click.option("--no-cache", is_flag=True, help="Run every block, even those that passed before.")
 def check(
     paths: Sequence[Path],
     config_file: Path | None,
@@ -110,6 +121,9 @@ def check(
     fmt: str,
     jobs: int,
     output: Path | None,
+    execute: bool | None,
+    update: bool,
+    no_cache: bool,
 ) -> None:
     """Check the documentation in PATHS (a project, a docs folder or Markdown files).
 
@@ -117,10 +131,21 @@ def check(
     passes them) are checked in the project they belong to.
     """
     gates = only or list(SOURCE_GATES)
+    code: dict[str, Any] = {}
+    if execute is not None:
+        code["execute"] = execute
+    if update:
+        code["update_output"] = True
+        code.setdefault("execute", True)
+    if no_cache:
+        code["cache"] = False
+    if jobs:
+        code["jobs"] = jobs  # the worker processes that run blocks, too
+    overrides = {"code": code} if code else None
     groups = _group_by_project(list(paths), config_file)
     reports = []
     for project, targets in groups:
-        engine = Engine(project, project.settings())
+        engine = Engine(project, project.settings(overrides))
         pages = resolve_paths(project, targets) if targets else None
         if pages is not None and not pages:
             continue

@@ -57,6 +57,56 @@ class CodeSettings(GateSettings):
     check_includes: bool = True
     """Compile code pulled in by ``--8<--`` snippets and ``{* file *}`` includes."""
 
+    execute: bool = False
+    """Run the Python blocks, each page in a fresh process, and check what they print. Off by
+    default; a block can opt in on its own with ``exec="on"`` or ``{docgates="run"}``."""
+
+    timeout: float = 30.0
+    """Seconds a block may run before its process is killed (``code/timeout``). A block can set
+    its own: ``python {timeout="5"}``."""
+
+    session: Literal["page", "block"] = "page"
+    """``page``: the blocks of a page share one namespace, in page order. ``block``: each block
+    starts from an empty namespace. Blocks with ``group="name"`` share theirs either way."""
+
+    setup: str | None = None
+    """A Python file run once in each worker process before any page, relative to the project
+    root: imports every page needs (loaded once, shared by every page's process) and fixtures
+    such as a fixed clock."""
+
+    pythonpath: list[str] = field(default_factory=lambda: ["."])
+    """Folders put first on ``sys.path`` of the blocks, relative to the project root."""
+
+    output_replace: dict[str, str] = field(default_factory=dict)
+    """Regular expressions replaced in what a block printed before it is compared with the page,
+    for output that differs between versions, e.g. ``{"errors.pydantic.dev/[0-9.]+/":
+    "errors.pydantic.dev/2/"}``."""
+
+    output_line_length: int = 80
+    """With ``--update``: print output longer than this goes into a ``\"\"\"`` block instead of
+    ``#>`` lines (pytest-examples' layout)."""
+
+    memory_limit: int = 2048
+    """Megabytes of memory each page's process may allocate beyond what its worker had loaded;
+    an allocation past it raises ``MemoryError``. 0 turns the limit off."""
+
+    max_output: int = 1_000_000
+    """Characters a block may print; past that the block is stopped and reported."""
+
+    jobs: int = 0
+    """Worker processes that run pages in parallel; 0 means one per CPU."""
+
+    cache: bool = True
+    """Remember blocks that passed (by their code, the blocks run before them, the Python
+    version and the installed distributions), so unchanged pages are not run again."""
+
+    cache_dir: str = ".cache/docgates"
+    """Where the execution cache lives, relative to the project root."""
+
+    update_output: bool = False
+    """Rewrite the expected output in the pages to what the code printed, touching nothing
+    else (what ``docgates check --execute --update`` sets)."""
+
 
 @dataclass
 class GithubSettings:

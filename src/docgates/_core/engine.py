@@ -72,9 +72,23 @@ def register(
     return decorate
 
 
-GATE_MODULES: tuple[str, ...] = ()
-"""Modules that register more gates (with :func:`register`) when imported. The code gate is
-registered below; every other gate adds its module here."""
+FOLLOWERS: dict[str, list[GateRunner]] = {}
+"""Steps that run right after a gate's runner, in the same run (execution follows ``code``)."""
+
+
+def follow(gate: str) -> Callable[[GateRunner], GateRunner]:
+    """Register a step that runs after ``gate``'s runner whenever that gate runs."""
+
+    def decorate(step: GateRunner) -> GateRunner:
+        FOLLOWERS.setdefault(gate, []).append(step)
+        return step
+
+    return decorate
+
+
+GATE_MODULES: tuple[str, ...] = ("docgates._core.checks.execute",)
+"""Modules that register more gates (with :func:`register`) or steps (with :func:`follow`)
+when imported. The code gate is registered below; every other gate adds its module here."""
 
 
 def load_gates() -> None:
@@ -179,7 +193,9 @@ class Engine:
         all_pages = list(self.project.pages())
         targets = list(dict.fromkeys(paths)) if paths is not None else all_pages
         per_page = not any(g in NEEDS_ALL_PAGES for g in gates)
-        workers = _worker_count(jobs, len(targets)) if per_page and not texts else 1
+        # Running blocks has its own pool of worker processes: the run stays in this process.
+        executes = "code" in gates and self.settings.code.execute
+        workers = _worker_count(jobs, len(targets)) if per_page and not texts and not executes else 1
         if workers > 1:
             chunks = [targets[i::workers] for i in range(workers)]
             for part in _run_forked(self, gates, chunks):
@@ -218,6 +234,8 @@ class Engine:
         ctx = RunContext(self.project, self.settings, documents, target_rels, report, self)
         for gate in gates:
             RUNNERS[gate](ctx)
+            for step in FOLLOWERS.get(gate, ()):
+                step(ctx)
         report.stats.links += sum(len(d.links) for r, d in documents.items() if r in target_rels)
 
     def _finish(self, found: list[Finding]) -> list[Finding]:

@@ -1,0 +1,126 @@
+"""The code gate, execution mode: run the blocks and check what they print.
+
+This step follows the code gate's compile step in every run (engine, CLI, MkDocs plugin) and
+does nothing unless execution is on for the site or a block opts in. It plans each page, runs
+the pages (through the cache and the worker pool), reports the findings, counts what ran and
+what was skipped and why, and with ``update_output`` writes the new expectations into the pages.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import CodeSettings
+from ..document import Document
+from ..engine import Engine, RunContext, follow
+from ..execute import Execution, execute, plan_page
+from ..execute.update import apply
+from ..findings import Finding, Severity
+
+_LAST: dict[int, tuple[weakref.ref[Engine], Execution]] = {}
+"""The last execution of each engine (engines are not hashable: keyed by id, held weakly)."""
+
+
+def run_documents(docs: list[Document], settings: CodeSettings, root: Path) -> Execution:
+    """Plan and run ``docs`` (the API the pytest plugin uses too)."""
+    plans = [plan_page(doc, settings) for doc in docs]
+    execution = execute(plans, settings, root)
+    execution.documents = list(docs)
+    return execution
+
+
+@dataclass
+class BlockFailure:
+    """A block of a page that failed, and the findings about it (for the served page)."""
+
+    after: int
+    """The page's raw line after which the block ends (its closing fence)."""
+    column: int
+    """The fence's 1-based column (its indentation inside containers)."""
+    findings: list[Finding]
+
+
+def failing_blocks(engine: Engine, found: list[Finding]) -> dict[str, list[BlockFailure]]:
+    """The blocks that failed in the engine's last run, by page: execution verdicts, and the
+    blocks with ``found`` syntax errors."""
+    pages: dict[str, list[BlockFailure]] = {}
+    execution = last_execution(engine)
+    for page in execution.pages if execution is not None else []:
+        doc = page.plan.doc
+        for run, verdict in zip(page.plan.runs, page.verdicts, strict=True):
+            errors = [f for f in verdict.findings if f.severity is not Severity.INFO]
+            if errors and run.block.span.path == doc.rel and run.block.end_line is not None:
+                pages.setdefault(doc.rel, []).append(
+                    BlockFailure(run.block.end_line, run.block.span.column, errors)
+                )
+    for doc in execution.documents if execution is not None else []:
+        for block in doc.blocks:
+            if block.span.path != doc.rel or block.end_line is None:
+                continue
+            lines = {(line.path, line.line) for line in block.lines}
+            errors = [
+                f for f in found if f.rule == "code/syntax-error" and (f.path, f.line) in lines
+            ]
+            if errors:
+                pages.setdefault(doc.rel, []).append(
+                    BlockFailure(block.end_line, block.span.column, errors)
+                )
+    return pages
+
+
+def last_execution(engine: Engine) -> Execution | None:
+    """What the last run of ``engine`` executed (the MkDocs plugin shows failures from it)."""
+    entry = _LAST.get(id(engine))
+    return entry[1] if entry is not None and entry[0]() is engine else None
+
+
+@follow("code")
+def run_execute(ctx: RunContext) -> None:
+    settings = ctx.settings.code
+    docs = ctx.target_documents("code")
+    execution = run_documents(docs, settings, ctx.project.root)
+    for key in [k for k, (ref, _) in _LAST.items() if ref() is None]:
+        del _LAST[key]
+    _LAST[id(ctx.engine)] = (weakref.ref(ctx.engine), execution)
+    report = ctx.report
+    report.notices.extend(execution.notices)
+    counts: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    edits = []
+    for page in execution.pages:
+        for _block, reason in page.plan.skipped:
+            counts["skipped"] += 1
+            reasons[reason] += 1
+        for verdict in page.verdicts:
+            if verdict.not_run:
+                counts["skipped"] += 1
+                reasons["not run: its worker process was lost"] += 1
+                continue
+            counts["run"] += 1
+            counts["passed" if verdict.passed else "failed"] += 1
+            counts["cached"] += int(page.cached)
+            if settings.update_output and verdict.edits:
+                edits.extend(verdict.edits)
+                report.findings.extend(
+                    f for f in verdict.findings if f.rule != "code/output-mismatch"
+                )
+            else:
+                report.findings.extend(verdict.findings)
+    if edits:
+        changed = apply(ctx.project.root, edits)
+        for path, count in sorted(changed.items()):
+            report.notices.append(
+                f"updated {count} expected output{'s' * (count != 1)} in '{path}'"
+            )
+    if counts or reasons:
+        report.stats.extra["executed"] = {
+            "run": counts["run"],
+            "passed": counts["passed"],
+            "failed": counts["failed"],
+            "cached": counts["cached"],
+            "skipped": counts["skipped"],
+            "skip_reasons": dict(sorted(reasons.items())),
+        }

@@ -1,0 +1,283 @@
+"""The checker side of execution: a pool of worker processes, started once and reused.
+
+Each worker is a fresh interpreter (the same Python as the checker) running ``worker.py``: it
+runs the site's ``setup`` file once, then forks a clean child per page. The pool hands pages to
+idle workers, collects each block's result as it comes, restarts a worker that dies, and kills
+one that stops answering. Pools live as long as the checking process (``mkdocs serve`` reuses
+them for every rebuild) and are closed at exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import selectors
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, DocgatesError
+from . import worker as protocol
+
+BOOT = "import runpy, sys; runpy.run_path(sys.argv[1], run_name='__docgates_worker__')"
+WORKER_PATH = str(Path(protocol.__file__).resolve())
+_START_TIMEOUT = 120.0
+_GUARD = 30.0
+"""Seconds past the sum of a page's timeouts before the pool gives up on its worker."""
+
+Message = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """What a worker is started with; a change starts a new pool."""
+
+    root: str
+    pythonpath: tuple[str, ...] = ()
+    setup: str | None = None
+    setup_stamp: str = ""
+    size: int = 1
+    python: str = field(default_factory=lambda: sys.executable)
+
+
+class _Process:
+    """One worker process and the page it is running."""
+
+    def __init__(self, popen: subprocess.Popen[bytes]) -> None:
+        self.popen = popen
+        assert popen.stdout is not None
+        assert popen.stdin is not None
+        self.rfd = popen.stdout.fileno()
+        self.wfd = popen.stdin.fileno()
+        self.job: Message | None = None
+        self.deadline = float("inf")
+
+    def send(self, message: Message) -> bool:
+        try:
+            protocol.write_frame(self.wfd, message)
+        except OSError:
+            return False
+        return True
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            assert self.popen.stdin is not None
+            self.popen.stdin.close()
+        try:
+            self.popen.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self._close_pipes()
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            os.killpg(self.popen.pid, 9)
+        with contextlib.suppress(OSError):
+            self.popen.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout=5)
+        self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        for pipe in (self.popen.stdin, self.popen.stdout):
+            with contextlib.suppress(OSError):
+                if pipe is not None:
+                    pipe.close()
+
+
+class WorkerPool:
+    """Worker processes for one configuration; :meth:`run` runs pages on them."""
+
+    def __init__(self, config: PoolConfig) -> None:
+        if not hasattr(os, "fork"):  # pragma: no cover - Windows
+            raise DocgatesError("running blocks needs os.fork (Linux or macOS)")
+        self.config = config
+        self.tmp = tempfile.mkdtemp(prefix="docgates-exec-")
+        self.processes: list[_Process] = []
+        self.lock = threading.Lock()
+        self.started = 0
+
+    # -- processes ---------------------------------------------------------------------------
+    def _spawn(self, count: int) -> list[_Process]:
+        env = dict(os.environ)
+        # Set ordering and str hashes stay the same from run to run, so printed sets do.
+        env["PYTHONHASHSEED"] = "0"
+        spawned = []
+        for _ in range(count):
+            popen = subprocess.Popen(
+                [self.config.python, "-c", BOOT, WORKER_PATH],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                cwd=self.tmp,
+                env=env,
+                start_new_session=True,
+            )
+            spawned.append(_Process(popen))
+        init = {"path": list(self.config.pythonpath), "setup": self.config.setup}
+        for process in spawned:
+            process.send({"op": "init", **init})
+        for process in spawned:
+            self._await_ready(process, spawned)
+        self.started += len(spawned)
+        return spawned
+
+    def _await_ready(self, process: _Process, batch: list[_Process]) -> None:
+        ready = _wait_readable(process.rfd, _START_TIMEOUT)
+        message = protocol.read_frame(process.rfd) if ready else None
+        if message is not None and message.get("op") == "ready":
+            return
+        for other in batch:
+            other.kill()
+        if message is not None and message.get("op") == "setup-error":
+            error = message.get("error", {}).get("error", {})
+            raise ConfigError(
+                f"the setup file raised {error.get('type', 'an exception')}: "
+                f"{error.get('message', '')}".rstrip(": "),
+                path=self.config.setup,
+                key="code.setup",
+            )
+        raise DocgatesError("a docgates worker process did not start")
+
+    def _ensure(self, count: int) -> None:
+        missing = count - len(self.processes)
+        if missing > 0:
+            self.processes.extend(self._spawn(missing))
+
+    def _replace(self, dead: _Process) -> _Process:
+        dead.kill()
+        self.processes.remove(dead)
+        (fresh,) = self._spawn(1)
+        self.processes.append(fresh)
+        return fresh
+
+    def close(self) -> None:
+        for process in self.processes:
+            process.stop()
+        self.processes.clear()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- running pages -----------------------------------------------------------------------
+    def run(self, jobs: list[Message]) -> dict[int, dict[int, Message]]:
+        """Run ``jobs`` (pages); each job's block results by block index."""
+        with self.lock:
+            return self._run(jobs)
+
+    def _run(self, jobs: list[Message]) -> dict[int, dict[int, Message]]:
+        results: dict[int, dict[int, Message]] = {job["id"]: {} for job in jobs}
+        if not jobs:
+            return results
+        self._ensure(min(self.config.size, len(jobs)))
+        queue = deque(jobs)
+        idle = list(self.processes)
+        busy: list[_Process] = []
+        selector = selectors.DefaultSelector()
+        for process in self.processes:
+            selector.register(process.rfd, selectors.EVENT_READ, process)
+        try:
+            while queue or busy:
+                while queue and idle:
+                    process = idle.pop()
+                    job = queue.popleft()
+                    job["tmp"] = self.tmp
+                    process.job = job
+                    process.deadline = time.monotonic() + _budget(job)
+                    busy.append(process)
+                    if not process.send({"op": "page", "job": job}):
+                        self._lost(process, results, selector, busy, idle)
+                now = time.monotonic()
+                wait = max(min((p.deadline for p in busy), default=now) - now, 0.0)
+                for key, _ in selector.select(timeout=min(wait, 5.0) if busy else 0):
+                    process = key.data
+                    message = protocol.read_frame(process.rfd)
+                    if message is None:
+                        self._lost(process, results, selector, busy, idle)
+                    elif message.get("op") == "block" and process.job is not None:
+                        result = message.get("result") or {}
+                        results[process.job["id"]][int(result.get("i", -1))] = result
+                    elif message.get("op") == "done":
+                        busy.remove(process)
+                        process.job = None
+                        idle.append(process)
+                now = time.monotonic()
+                for process in [p for p in busy if p.deadline < now]:
+                    self._lost(process, results, selector, busy, idle, stuck=True)
+        finally:
+            selector.close()
+        return results
+
+    def _lost(
+        self,
+        process: _Process,
+        results: dict[int, dict[int, Message]],
+        selector: selectors.BaseSelector,
+        busy: list[_Process],
+        idle: list[_Process],
+        *,
+        stuck: bool = False,
+    ) -> None:
+        """A worker died (or stopped answering) while running a page: record it, replace it."""
+        job = process.job
+        with contextlib.suppress(KeyError, ValueError):
+            selector.unregister(process.rfd)
+        if process in busy:
+            busy.remove(process)
+        if job is not None:
+            done = results[job["id"]]
+            missing = [b["i"] for b in job["blocks"] if b["i"] not in done]
+            for position, index in enumerate(missing):
+                done[index] = {
+                    "i": index,
+                    "status": "lost" if position == 0 else "not-run",
+                    "stuck": stuck,
+                }
+        fresh = self._replace(process)
+        selector.register(fresh.rfd, selectors.EVENT_READ, fresh)
+        idle.append(fresh)
+
+
+def _budget(job: Message) -> float:
+    return sum(float(b["timeout"]) for b in job["blocks"]) * 2 + _GUARD
+
+
+def _wait_readable(fd: int, timeout: float) -> bool:
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        return bool(selector.select(timeout))
+
+
+# -- the pools of this process ------------------------------------------------------------------
+
+_POOLS: dict[PoolConfig, WorkerPool] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def get_pool(config: PoolConfig) -> WorkerPool:
+    """The pool for ``config``, started on first use; a pool with another config for the same
+    project is closed (its setup file or options changed)."""
+    with _POOLS_LOCK:
+        pool = _POOLS.get(config)
+        if pool is None:
+            for other in [c for c in _POOLS if c.root == config.root]:
+                _POOLS.pop(other).close()
+            pool = _POOLS[config] = WorkerPool(config)
+        return pool
+
+
+def shutdown() -> None:
+    """Stop every worker of this process (at exit, and in tests)."""
+    with _POOLS_LOCK:
+        while _POOLS:
+            _, pool = _POOLS.popitem()
+            pool.close()
+
+
+atexit.register(shutdown)
