@@ -169,12 +169,13 @@ class BlockItem(pytest.Item):
         self.skip = skip
         self.problem = problem or []
         self.add_marker(pytest.mark.docgates)
+        if skip is not None and not self.problem:
+            # A mark, so that pytest reports the skip at the block, not at this plugin.
+            self.add_marker(pytest.mark.skip(reason=skip))
 
     def runtest(self) -> None:
         if self.problem:
             raise BlockFailure(self.problem)
-        if self.skip is not None:
-            pytest.skip(self.skip)
         assert isinstance(self.parent, MarkdownPage)
         assert self.run is not None
         outcome = self.parent.outcome()
@@ -190,6 +191,7 @@ class BlockItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
+        # The id (``path:line``) heads the failure report and the summary lines.
         line = None if self.line is None else self.line - 1
         return self.path, line, self.nodeid
 

@@ -101,8 +101,10 @@ def compare(expected: list[str], actual: list[str], *, layout: bool = False) -> 
     joined_want, joined_got = "\n".join(want), "\n".join(got)
     if _LOOSE.search(joined_want) and loose_match(joined_want, joined_got):
         return None
-    if layout and same_tokens(joined_want, joined_got):
-        return None
+    if layout:
+        if same_tokens(joined_want, joined_got):
+            return None
+        return _token_mismatch(want, got) or _mismatch(want, got)
     return _mismatch(want, got)
 
 
@@ -120,27 +122,47 @@ def loose_match(expected: str, actual: str) -> bool:
 
 def same_tokens(expected: str, actual: str) -> bool:
     """True when both read as the same Python tokens, layout and trailing commas aside."""
-    want, got = _tokens(expected), _tokens(actual)
-    return want is not None and want == got
+    want, got = _tokens(expected.strip()), _tokens(actual.strip())
+    return want is not None and [t for t, _ in want] == [t for t, _ in got or []]
 
 
-def _tokens(text: str) -> list[str] | None:
+def _tokens(text: str) -> list[tuple[str, int]] | None:
+    """Significant tokens of ``text`` with their 0-based line, trailing commas dropped."""
     try:
         raw = [
-            t.string
-            for t in tokenize.generate_tokens(io.StringIO(text.strip() + "\n").readline)
+            (t.string, t.start[0] - 1)
+            for t in tokenize.generate_tokens(io.StringIO(text + "\n").readline)
             if t.type not in _SKIPPED_TOKENS
             and not (t.type == tokenize.ERRORTOKEN and t.string.isspace())
         ]
     except (tokenize.TokenError, SyntaxError, ValueError):
         return None
-    if any(t and t[0] in "\"'" and t[-1] not in "\"'" for t in raw):
+    if any(t and t[0] in "\"'" and t[-1] not in "\"'" for t, _ in raw):
         return None  # an unterminated string: not Python
+    closers = (")", "]", "}")
     return [
-        t
-        for i, t in enumerate(raw)
-        if not (t == "," and raw[i + 1 : i + 2] in ([")"], ["]"], ["}"]))
+        (t, row)
+        for i, (t, row) in enumerate(raw)
+        if not (t == "," and i + 1 < len(raw) and raw[i + 1][0] in closers)
     ]
+
+
+def _token_mismatch(want: list[str], got: list[str]) -> Mismatch | None:
+    """Where two Python layouts part, by their first differing token (``None``: not Python)."""
+    wanted, gotten = _tokens("\n".join(want)), _tokens("\n".join(got))
+    if wanted is None or gotten is None:
+        return None
+    for left, right in zip(wanted, gotten, strict=False):
+        if left[0] != right[0]:
+            row, other = left[1], right[1]
+            break
+    else:
+        row = wanted[len(gotten)][1] if len(wanted) > len(gotten) else len(want)
+        other = gotten[len(wanted)][1] if len(gotten) > len(wanted) else len(got)
+    base = _mismatch(want, got)
+    expected = want[row] if row < len(want) else ""
+    actual = got[other] if other < len(got) else ""
+    return Mismatch(row, base.diff, expected, actual)
 
 
 def _mismatch(want: list[str], got: list[str]) -> Mismatch:
@@ -204,7 +226,7 @@ def session_expectation(output: list[CodeLine], anchor: CodeLine, lead: int) -> 
         lines.append(line)
     texts = []
     for line in lines:
-        text = line.text[lead:] if line.text[:lead].isspace() else line.text.lstrip()
+        text = line.text[lead:] if not line.text[:lead].strip() else line.text.lstrip()
         texts.append("" if text.strip() == "<BLANKLINE>" else text)
     return Expectation(
         "session",

@@ -125,7 +125,7 @@ class Judge:
             self._prints(run, result.get("prints") or [], verdict)
         if run.fence is not None:
             actual = split_output(self.replace(result.get("stdout", "")))
-            self._expect(run, run.fence, actual, verdict, "the output block after it")
+            self._expect(run, run.fence, actual, verdict, "output")
 
     def _prints(self, run: BlockRun, records: list[Any], verdict: Verdict) -> None:
         calls: dict[int, list[list[Any]]] = {}
@@ -237,15 +237,16 @@ class Judge:
             line = expectation.lines[-1]
         else:
             line = expectation.anchor
+        where = "the output block after the code" if expectation.style == "fence" else "the page"
         if raised is False:
             message = f"{what}: the page shows a traceback, but the statement did not raise"
         elif not expectation.texts:
-            message = f"{what} is not on the page: printed {_quote(found.actual)}"
+            message = f"{what} is not on {where}: printed {_quote(found.actual)}"
         elif found.index >= len(expectation.texts):
-            message = f"{what} has more lines than the page shows: {_quote(found.actual)}"
+            message = f"{what} has more lines than {where}: {_quote(found.actual)}"
         else:
             message = (
-                f"{what} differs from the page: expected {_quote(found.expected)}, "
+                f"{what} differs from {where}: expected {_quote(found.expected)}, "
                 f"printed {_quote(found.actual)}"
             )
         if found.diff:

@@ -258,17 +258,22 @@ def _wait_readable(fd: int, timeout: float) -> bool:
 
 _POOLS: dict[PoolConfig, WorkerPool] = {}
 _POOLS_LOCK = threading.Lock()
+_MAX_POOLS = 4
+"""Pools kept alive at once; the least recently used one is closed past that."""
 
 
 def get_pool(config: PoolConfig) -> WorkerPool:
     """The pool for ``config``, started on first use; a pool with another config for the same
     project is closed (its setup file or options changed)."""
     with _POOLS_LOCK:
-        pool = _POOLS.get(config)
+        pool = _POOLS.pop(config, None)
         if pool is None:
             for other in [c for c in _POOLS if c.root == config.root]:
                 _POOLS.pop(other).close()
-            pool = _POOLS[config] = WorkerPool(config)
+            while len(_POOLS) >= _MAX_POOLS:
+                _POOLS.pop(next(iter(_POOLS))).close()
+            pool = WorkerPool(config)
+        _POOLS[config] = pool  # most recently used last
         return pool
 
 
