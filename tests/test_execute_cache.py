@@ -35,7 +35,7 @@ def test_passes_are_cached_and_failures_run_again(tmp_path: Path) -> None:
         == first["findings"]
         == ["docs/b.md:2:1: code/runtime-error Python block raised ValueError: always fails"]
     )
-    assert (root / ".cache" / "docgates" / "execute.sqlite3").is_file()
+    assert (root / ".docgates" / "cache" / "execute.sqlite3").is_file()
 
 
 def test_a_changed_block_reruns_its_page(tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_a_changed_environment_reruns_everything(tmp_path: Path) -> None:
 
 def test_a_corrupt_cache_is_logged_and_rebuilt(tmp_path: Path) -> None:
     root = project(tmp_path, PAGES)
-    database = root / ".cache" / "docgates" / "execute.sqlite3"
+    database = root / ".docgates" / "cache" / "execute.sqlite3"
     database.parent.mkdir(parents=True)
     database.write_bytes(b"this is not a database" * 100)
     report = check(root, cache=True)

@@ -1,5 +1,5 @@
 """The pydantic docs of ../shared/corpus, run the way pydantic runs them, fence by fence against
-pytest-examples' verdicts (skipped where pydantic 2.13.4, its docs' extras or the corpus are absent)."""
+pytest-examples' verdicts (skipped without pydantic 2.13.4, its docs' extras or the corpus)."""
 
 from __future__ import annotations
 
@@ -25,9 +25,12 @@ def test_pydantic_verdicts_match_pytest_examples(corpus: Path) -> None:
     ours = pydantic_corpus.verdicts(execution)
     assert collections.Counter(ours.values()) == {"passed": 483, "skipped": 84, "failed": 4}
     differences = pydantic_corpus.differences(root, execution)
-    assert differences == {key: ("passed", "failed") for key in pydantic_corpus.KNOWN_DIFFERENCES}
+    assert differences == dict.fromkeys(pydantic_corpus.KNOWN_DIFFERENCES, ("passed", "failed"))
     failing = sorted(
-        (f.path, f.line, f.rule) for page in execution.pages for v in page.verdicts for f in v.findings
+        (f.path, f.line, f.rule)
+        for page in execution.pages
+        for v in page.verdicts
+        for f in v.findings
     )
     assert failing == [
         ("docs/concepts/experimental.md", 346, "code/output-mismatch"),

@@ -69,7 +69,7 @@ def test_unknown_option_is_a_config_error(make_project: MakeProject) -> None:
     result = build(make_project(PAGES, config=config))
     assert result.returncode == 1
     assert (
-        "Plugin 'docgates/code' option 'timout': unknown option. Known options: enabled, "
+        "Plugin 'docgates/code' option 'timout': unknown option. Did you mean 'timeout'?"
         in result.stderr
     )
 

@@ -100,7 +100,7 @@ class CodeSettings(GateSettings):
     """Remember blocks that passed (by their code, the blocks run before them, the Python
     version and the installed distributions), so unchanged pages are not run again."""
 
-    cache_dir: str = ".cache/docgates"
+    cache_dir: str = ".docgates/cache"
     """Where the execution cache lives, relative to the project root."""
 
     update_output: bool = False

@@ -195,7 +195,9 @@ class Engine:
         per_page = not any(g in NEEDS_ALL_PAGES for g in gates)
         # Running blocks has its own pool of worker processes: the run stays in this process.
         executes = "code" in gates and self.settings.code.execute
-        workers = _worker_count(jobs, len(targets)) if per_page and not texts and not executes else 1
+        workers = (
+            _worker_count(jobs, len(targets)) if per_page and not texts and not executes else 1
+        )
         if workers > 1:
             chunks = [targets[i::workers] for i in range(workers)]
             for part in _run_forked(self, gates, chunks):

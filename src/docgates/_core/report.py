@@ -48,7 +48,12 @@ class Stats:
             mine.blocks += page.blocks
             mine.checked += page.checked
             mine.skipped += page.skipped
-        self.extra.update(other.extra)
+        for key, value in other.extra.items():
+            counts = self.extra.get(key)
+            if isinstance(value, dict) and isinstance(counts, dict):
+                self.extra[key] = _add(counts, value)
+            else:
+                self.extra[key] = value
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -89,3 +94,17 @@ class Report:
     def failed(self) -> bool:
         """True when any finding is at error severity (exit code 1)."""
         return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+def _add(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
+    """Counts of two parts of a run added up (numbers summed, nested counts merged)."""
+    total = dict(left)
+    for key, value in right.items():
+        mine = total.get(key)
+        if isinstance(value, dict) and isinstance(mine, dict):
+            total[key] = _add(mine, value)
+        elif isinstance(value, int | float) and isinstance(mine, int | float):
+            total[key] = mine + value
+        else:
+            total[key] = value
+    return total

@@ -25,12 +25,12 @@ class CodePlugin(GatePlugin):
     config_class = CodeConfig
     gate = "code"
     settings_class = CodeSettings
-    serving = False
     failures: dict[str, list[BlockFailure]]
 
-    def on_startup(self, *, command: str, dirty: bool) -> None:
-        # Failing blocks are shown on the page only while serving, never in a built site.
-        self.serving = command == "serve"
+    @property
+    def serving(self) -> bool:
+        """Failing blocks are shown on the page only while serving, never in a built site."""
+        return self.command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.enabled:

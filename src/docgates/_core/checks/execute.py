@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import CodeSettings
-from ..document import Document
+from ..document import CodeBlock, Document
 from ..engine import Engine, RunContext, follow
 from ..execute import Execution, execute, plan_page
 from ..execute.update import apply
@@ -24,9 +24,25 @@ _LAST: dict[int, tuple[weakref.ref[Engine], Execution]] = {}
 """The last execution of each engine (engines are not hashable: keyed by id, held weakly)."""
 
 
-def run_documents(docs: list[Document], settings: CodeSettings, root: Path) -> Execution:
-    """Plan and run ``docs`` (the API the pytest plugin uses too)."""
-    plans = [plan_page(doc, settings) for doc in docs]
+def run_documents(
+    docs: list[Document],
+    settings: CodeSettings,
+    root: Path,
+    broken: set[tuple[str, int]] | None = None,
+) -> Execution:
+    """Plan and run ``docs`` (the API the pytest plugin uses too).
+
+    ``broken`` holds the places (path, line) of known syntax errors: blocks with one are not
+    run, and the others are not compiled again here. Without it, blocks are compiled to know.
+    """
+    if broken is None:
+        plans = [plan_page(doc, settings) for doc in docs]
+    else:
+
+        def compiles(block: CodeBlock) -> bool:
+            return not any((line.path, line.line) in broken for line in block.lines)
+
+        plans = [plan_page(doc, settings, compiles) for doc in docs]
     execution = execute(plans, settings, root)
     execution.documents = list(docs)
     return execution
@@ -81,7 +97,8 @@ def last_execution(engine: Engine) -> Execution | None:
 def run_execute(ctx: RunContext) -> None:
     settings = ctx.settings.code
     docs = ctx.target_documents("code")
-    execution = run_documents(docs, settings, ctx.project.root)
+    broken = {(f.path, f.line or 0) for f in ctx.report.findings if f.rule == "code/syntax-error"}
+    execution = run_documents(docs, settings, ctx.project.root, broken)
     for key in [k for k, (ref, _) in _LAST.items() if ref() is None]:
         del _LAST[key]
     _LAST[id(ctx.engine)] = (weakref.ref(ctx.engine), execution)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,8 +133,19 @@ def skip_reason(block: CodeBlock) -> str | None:
     return None
 
 
-def plan_page(doc: Document, settings: CodeSettings) -> PagePlan:
-    """Decide what runs on ``doc``; blocks the site does not run at all are left out."""
+Compiles = Callable[[CodeBlock], bool]
+
+
+def _compiles(block: CodeBlock) -> bool:
+    return code_check.compile_block(block) is None
+
+
+def plan_page(doc: Document, settings: CodeSettings, compiles: Compiles = _compiles) -> PagePlan:
+    """Decide what runs on ``doc``; blocks the site does not run at all are left out.
+
+    ``compiles`` says whether a Python block compiles (the code gate already knows: it is
+    asked rather than compiling every block twice).
+    """
     plan = PagePlan(doc)
     outputs = _output_fences(doc)
     names: set[str] = set()
@@ -148,7 +160,7 @@ def plan_page(doc: Document, settings: CodeSettings) -> PagePlan:
             plan.skipped.append((block, reason or "skipped"))
             continue
         fence = doc.blocks[outputs[position]] if position in outputs else None
-        run = _build(block, verdict.action, len(plan.runs), settings, fence)
+        run = _build(block, verdict.action, len(plan.runs), settings, fence, compiles)
         if run is None:
             plan.skipped.append((block, "does not compile"))
             continue
@@ -172,6 +184,7 @@ def _build(
     index: int,
     settings: CodeSettings,
     fence: CodeBlock | None,
+    compiles: Compiles,
 ) -> BlockRun | None:
     group = block.option("group") or block.option("session")
     if group:
@@ -196,10 +209,10 @@ def _build(
     )
     if run.mode == "session":
         return _session(run, block)
-    if code_check.compile_block(block.lines, block) is not None:
+    if not compiles(block):
         return None
-    texts, shift = code_check._dedent(block.lines)
-    run.code = "\n".join(texts)
+    run.code, shift = code_check._dedent(block.text)
+    texts = run.code.split("\n") if block.lines else []
     run.positions = [
         CodeLine(t, ln.path, ln.line, ln.column + shift)
         for t, ln in zip(texts, block.lines, strict=True)
@@ -215,7 +228,7 @@ def _session(run: BlockRun, block: CodeBlock) -> BlockRun | None:
     index = {(line.path, line.line): row for row, line in enumerate(block.lines)}
     positions = list(block.lines)
     for statement in code_check.split_session(block.lines):
-        if code_check.compile_block(statement.lines, block, what="'>>>' statement") is not None:
+        if code_check.compile_block(block, statement.lines, what="'>>>' statement") is not None:
             return None
         first = statement.lines[0]
         row = index[(first.path, first.line)]
