@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from docgates._core.checks.execute import run_documents
-from docgates._core.document import Document
+from docgates._core.checks.execute import last_execution
 from docgates._core.engine import Engine
 from docgates._core.execute import Execution
 from docgates._core.project import load_project
@@ -67,23 +66,15 @@ def missing() -> list[str]:
     return gone
 
 
-def documents(root: Path) -> tuple[Engine, list[Document]]:
-    project = load_project(root)
-    engine = Engine(project, project.settings({"code": SETTINGS}))
-    docs = []
-    for path in project.pages():
-        doc = engine.read(path, inline=False)
-        if isinstance(doc, Document):
-            docs.append(doc)
-    return engine, docs
-
-
 def run(root: Path, *, cache: bool = False, jobs: int = 0) -> Execution:
-    engine, docs = documents(root)
-    settings = engine.settings.code
-    settings.cache = cache
-    settings.jobs = jobs
-    return run_documents(docs, settings, root)
+    """Check the code of the docs with execution on, as ``docgates check --execute`` does."""
+    project = load_project(root)
+    settings = project.settings({"code": {**SETTINGS, "cache": cache, "jobs": jobs}})
+    engine = Engine(project, settings)
+    engine.check(["code"])
+    execution = last_execution(engine)
+    assert execution is not None
+    return execution
 
 
 def verdicts(execution: Execution) -> dict[tuple[str, int], str]:

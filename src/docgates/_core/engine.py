@@ -86,6 +86,21 @@ def follow(gate: str) -> Callable[[GateRunner], GateRunner]:
     return decorate
 
 
+Preparer = Callable[["Engine", list[Path]], None]
+PREPARERS: dict[str, list[Preparer]] = {}
+"""Steps that start before a gate's pages are read (the worker pool boots while they are)."""
+
+
+def prepare(gate: str) -> Callable[[Preparer], Preparer]:
+    """Register a step that runs when a run of ``gate`` starts, given the pages it checks."""
+
+    def decorate(step: Preparer) -> Preparer:
+        PREPARERS.setdefault(gate, []).append(step)
+        return step
+
+    return decorate
+
+
 GATE_MODULES: tuple[str, ...] = ("docgates._core.checks.execute",)
 """Modules that register more gates (with :func:`register`) or steps (with :func:`follow`)
 when imported. The code gate is registered below; every other gate adds its module here."""
@@ -192,6 +207,9 @@ class Engine:
             )
         all_pages = list(self.project.pages())
         targets = list(dict.fromkeys(paths)) if paths is not None else all_pages
+        for gate in gates:
+            for step in PREPARERS.get(gate, ()):
+                step(self, targets)
         per_page = not any(g in NEEDS_ALL_PAGES for g in gates)
         # Running blocks has its own pool of worker processes: the run stays in this process.
         executes = "code" in gates and self.settings.code.execute

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ..config import CodeSettings
 from ..document import CodeBlock, Document
-from ..engine import Engine, RunContext, follow
-from ..execute import Execution, execute, plan_page
+from ..engine import Engine, RunContext, follow, prepare
+from ..execute import Execution, execute, plan_page, prestart
 from ..execute.update import apply
 from ..findings import Finding, Severity
 
@@ -35,6 +35,8 @@ def run_documents(
     ``broken`` holds the places (path, line) of known syntax errors: blocks with one are not
     run, and the others are not compiled again here. Without it, blocks are compiled to know.
     """
+    if settings.execute and docs:
+        prestart(settings, root, len(docs))  # boots while the pages are planned
     if broken is None:
         plans = [plan_page(doc, settings) for doc in docs]
     else:
@@ -91,6 +93,13 @@ def last_execution(engine: Engine) -> Execution | None:
     """What the last run of ``engine`` executed (the MkDocs plugin shows failures from it)."""
     entry = _LAST.get(id(engine))
     return entry[1] if entry is not None and entry[0]() is engine else None
+
+
+@prepare("code")
+def boot_workers(engine: Engine, pages: list[Path]) -> None:
+    """With execution on, start the worker pool while the pages are read."""
+    if engine.settings.code.execute and pages:
+        prestart(engine.settings.code, engine.project.root, len(pages))
 
 
 @follow("code")

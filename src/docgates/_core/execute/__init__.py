@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .judge import Edit, Verdict
 from .plan import BlockRun, PagePlan, plan_page
-from .runner import Execution, PageOutcome, execute
+from .runner import Execution, PageOutcome, execute, prestart
 
 __all__ = [
     "BlockRun",
@@ -21,4 +21,5 @@ __all__ = [
     "Verdict",
     "execute",
     "plan_page",
+    "prestart",
 ]

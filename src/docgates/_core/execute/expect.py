@@ -264,12 +264,19 @@ class PrintSite:
     calls: list[list[object]] = field(default_factory=list)
 
 
+_PRINT_CALL = re.compile(r"(?<![\w.])print\s*\(")
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
 def print_sites(code: str, lines: list[CodeLine]) -> list[PrintSite]:
     """Every statement that calls ``print``, with the expectation written right after it.
 
     ``code`` is the block's (dedented) source and ``lines`` its raw lines, one per line of
-    ``code``.
+    ``code``. A site is the innermost simple statement whose text calls ``print(`` (a compound
+    statement's body is searched, not its header).
     """
+    if not _PRINT_CALL.search(code) or not ("#>" in code or '"""' in code or "'''" in code):
+        return []  # no print, or nothing written after one: nothing to check
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -280,40 +287,33 @@ def print_sites(code: str, lines: list[CodeLine]) -> list[PrintSite]:
     for stmt in statements:
         next_start.setdefault(stmt.lineno, stmt)
     sites: dict[int, PrintSite] = {}
-    for stmt in _print_statements(tree):
+    for stmt in statements:
+        if any(getattr(stmt, name, None) for name in _BODIES):
+            continue  # compound: its prints are in its body
         end = stmt.end_lineno or stmt.lineno
+        if not _PRINT_CALL.search("\n".join(texts[stmt.lineno - 1 : end])):
+            continue
         site = sites.get(end)
         if site is None or stmt.lineno < site.start:
-            site = PrintSite(stmt.lineno, end, stmt.col_offset)
-            sites[end] = site
+            sites[end] = PrintSite(stmt.lineno, end, stmt.col_offset)
     for site in sites.values():
         site.expectation = _after(site, texts, lines, next_start)
     return sorted(sites.values(), key=lambda s: s.start)
 
 
-def _statements(tree: ast.AST) -> list[ast.stmt]:
-    return [node for node in ast.walk(tree) if isinstance(node, ast.stmt)]
-
-
-def _print_statements(tree: ast.AST) -> list[ast.stmt]:
-    """The innermost statement around each ``print(...)`` call."""
+def _statements(tree: ast.Module) -> list[ast.stmt]:
+    """Every statement, nested ones included (only statement bodies are walked)."""
     found: list[ast.stmt] = []
-
-    def visit(node: ast.AST, owner: ast.stmt | None) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.stmt):
-                visit(child, child)
-                continue
-            if (
-                isinstance(child, ast.Call)
-                and isinstance(child.func, ast.Name)
-                and child.func.id == "print"
-                and owner is not None
-            ):
-                found.append(owner)
-            visit(child, owner)
-
-    visit(tree, None)
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for name in _BODIES:
+            for child in getattr(node, name, None) or ():
+                if isinstance(child, ast.stmt):
+                    found.append(child)
+                    stack.append(child)
+                elif isinstance(child, (ast.ExceptHandler, ast.match_case)):
+                    stack.append(child)
     return found
 
 

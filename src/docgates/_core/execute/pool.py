@@ -102,11 +102,30 @@ class WorkerPool:
         self.config = config
         self.tmp = tempfile.mkdtemp(prefix="docgates-exec-")
         self.processes: list[_Process] = []
+        self.booting: list[_Process] = []
         self.lock = threading.Lock()
         self.started = 0
 
     # -- processes ---------------------------------------------------------------------------
+    def start(self, count: int) -> None:
+        """Start workers up to ``count`` without waiting for them (they boot while the caller
+        goes on, e.g. planning pages); :meth:`run` waits for them."""
+        with self.lock:
+            missing = min(count, self.config.size) - len(self.processes) - len(self.booting)
+            if missing > 0:
+                self.booting.extend(self._launch(missing))
+
     def _spawn(self, count: int) -> list[_Process]:
+        spawned = self._launch(count)
+        self._settle(spawned)
+        return spawned
+
+    def _settle(self, spawned: list[_Process]) -> None:
+        for process in spawned:
+            self._await_ready(process, spawned)
+        self.started += len(spawned)
+
+    def _launch(self, count: int) -> list[_Process]:
         env = dict(os.environ)
         # Set ordering and str hashes stay the same from run to run, so printed sets do.
         env["PYTHONHASHSEED"] = "0"
@@ -125,9 +144,6 @@ class WorkerPool:
         init = {"path": list(self.config.pythonpath), "setup": self.config.setup}
         for process in spawned:
             process.send({"op": "init", **init})
-        for process in spawned:
-            self._await_ready(process, spawned)
-        self.started += len(spawned)
         return spawned
 
     def _await_ready(self, process: _Process, batch: list[_Process]) -> None:
@@ -148,6 +164,10 @@ class WorkerPool:
         raise DocgatesError("a docgates worker process did not start")
 
     def _ensure(self, count: int) -> None:
+        if self.booting:
+            booting, self.booting = self.booting, []
+            self._settle(booting)
+            self.processes.extend(booting)
         missing = count - len(self.processes)
         if missing > 0:
             self.processes.extend(self._spawn(missing))
@@ -160,9 +180,10 @@ class WorkerPool:
         return fresh
 
     def close(self) -> None:
-        for process in self.processes:
+        for process in [*self.processes, *self.booting]:
             process.stop()
         self.processes.clear()
+        self.booting.clear()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- running pages -----------------------------------------------------------------------
@@ -176,7 +197,8 @@ class WorkerPool:
         if not jobs:
             return results
         self._ensure(min(self.config.size, len(jobs)))
-        queue = deque(jobs)
+        # The longest pages first, so that no worker is left with a long one at the end.
+        queue = deque(sorted(jobs, key=_cost, reverse=True))
         idle = list(self.processes)
         busy: list[_Process] = []
         selector = selectors.DefaultSelector()
@@ -242,6 +264,10 @@ class WorkerPool:
         fresh = self._replace(process)
         selector.register(fresh.rfd, selectors.EVENT_READ, fresh)
         idle.append(fresh)
+
+
+def _cost(job: Message) -> int:
+    return sum(len(b["code"]) + len(b.get("source", "")) for b in job["blocks"])
 
 
 def _budget(job: Message) -> float:

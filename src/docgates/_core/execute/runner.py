@@ -88,6 +88,12 @@ def execute(plans: list[PagePlan], settings: CodeSettings, root: Path) -> Execut
     return done
 
 
+def prestart(settings: CodeSettings, root: Path, pages: int) -> None:
+    """Start the worker pool now, so that it boots while the pages are planned."""
+    config = pool_config(settings, root)
+    get_pool(config).start(min(config.size, pages))
+
+
 def pool_config(settings: CodeSettings, root: Path) -> PoolConfig:
     """The worker configuration for ``settings``: absolute paths, and a stamp of the setup file."""
     setup = None
