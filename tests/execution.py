@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,12 @@ def _stop_workers() -> Iterator[None]:
     """Each test module leaves no worker process behind."""
     yield
     pool.shutdown()
+
+
+def col(precise: int, statement: int) -> int:
+    """The column of a runtime error: the failing expression's from Python 3.11 on, which has
+    columns in tracebacks; the statement's before."""
+    return precise if sys.version_info >= (3, 11) else statement
 
 
 def project(root: Path, pages: dict[str, str], config: str = CONFIG) -> Path:

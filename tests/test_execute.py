@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.execution import _stop_workers, check, found, project
+from tests.execution import _stop_workers, check, col, found, project
 
 __all__ = ["_stop_workers"]
 
@@ -157,7 +157,7 @@ def test_a_gigabyte_to_stdout_is_stopped(tmp_path: Path) -> None:
     assert found(check(root)) == [
         "docs/index.md:5:5: code/runtime-error Python block stopped: the block wrote more than "
         "1000000 characters to stdout; docgates stopped it",
-        "docs/index.md:9:7: code/runtime-error Python block raised MemoryError",
+        f"docs/index.md:9:{col(7, 1)}: code/runtime-error Python block raised MemoryError",
     ]
 
 
@@ -181,7 +181,7 @@ def test_unbounded_allocation_is_a_memory_error(tmp_path: Path) -> None:
         },
     )
     assert found(check(root)) == [
-        "docs/index.md:4:18: code/runtime-error Python block raised MemoryError"
+        f"docs/index.md:4:{col(18, 5)}: code/runtime-error Python block raised MemoryError"
     ]
 
 
@@ -190,7 +190,8 @@ def test_a_block_that_kills_the_worker_leaves_the_checker_healthy(tmp_path: Path
         tmp_path,
         {
             "docs/a.md": (
-                "```python\nimport os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n```\n"
+                "```python\nimport os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n```\n\n"
+                "```python\nprint('never')\n```\n"
             ),
             "docs/b.md": "```python\nprint(1)\n#> 1\n```\n",
         },
@@ -200,6 +201,14 @@ def test_a_block_that_kills_the_worker_leaves_the_checker_healthy(tmp_path: Path
         "docs/a.md:1:1: code/runtime-error Python block ran while docgates' worker process "
         "died; the rest of the page was not run"
     ]
+    assert report.stats.extra["executed"] == {
+        "run": 2,
+        "passed": 1,
+        "failed": 1,
+        "cached": 0,
+        "skipped": 1,
+        "skip_reasons": {"not run: its worker process was lost": 1},
+    }
     assert found(check(root, jobs=1)) == found(report)
 
 
@@ -293,7 +302,8 @@ def test_blocks_of_a_page_share_a_namespace_and_groups_have_their_own(tmp_path: 
 def test_session_block_starts_each_block_fresh(tmp_path: Path) -> None:
     root = project(tmp_path, {"docs/index.md": SESSIONS})
     assert found(check(root, session="block")) == [
-        "docs/index.md:10:7: code/runtime-error Python block raised NameError: name 'x' is "
+        f"docs/index.md:10:{col(7, 1)}: code/runtime-error Python block raised NameError: "
+        "name 'x' is "
         "not defined"
     ]
 
@@ -455,7 +465,8 @@ def test_a_runtime_error_points_at_the_innermost_frame_on_the_page(tmp_path: Pat
     )
     (finding,) = check(root).findings
     assert str(finding) == (
-        "docs/index.md:7:16: code/runtime-error Python block raised ValueError: invalid literal "
+        f"docs/index.md:7:{col(16, 9)}: code/runtime-error Python block raised ValueError: "
+        "invalid literal "
         "for int() with base 10: 'two'\n"
         "Traceback (most recent call last), on the page:\n"
         "  docs/index.md:14, in <module>: total = sum(parse(v) for v in values)\n"
@@ -473,7 +484,8 @@ def test_a_runtime_error_in_included_code_points_at_the_included_file(tmp_path: 
         },
     )
     assert found(check(root)) == [
-        "snippets/example.py:2:10: code/runtime-error Python block raised ZeroDivisionError: "
+        f"snippets/example.py:2:{col(10, 1)}: code/runtime-error Python block raised "
+        "ZeroDivisionError: "
         "division by zero"
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -75,6 +76,6 @@ def test_a_corrupt_cache_is_logged_and_rebuilt(tmp_path: Path) -> None:
         f"the execution cache '{database}' could not be read (file is not a database); rebuilt it"
     ]
     assert report.stats.extra["executed"]["passed"] == 2
-    with sqlite3.connect(database) as db:
+    with contextlib.closing(sqlite3.connect(database)) as db:
         assert db.execute("SELECT count(*) FROM passed").fetchone() == (2,)
     assert check(root, cache=True).stats.extra["executed"]["cached"] == 2

@@ -44,6 +44,9 @@ print(6 * 7)
 Text after.
 """
 
+SYNTAX = "Python block does not compile: '(' was never closed: 'broken = ('"
+MISMATCH = "print() output differs from the page: expected '41', printed '42'"
+
 CONFIG = """\
 site_name: Test
 theme: material
@@ -180,6 +183,41 @@ def test_serve_shows_failing_blocks_on_the_page(tmp_path: Path) -> None:
     )
     assert "Python block raised KeyError: 'missing'" in html
     assert html.index("admonition failure") > html.index("Text after") - 2000
+
+
+def test_failing_blocks_are_found_for_the_served_pages(tmp_path: Path) -> None:
+    from docgates._core.checks.execute import failing_blocks
+    from docgates._core.engine import Engine
+    from docgates._core.project import load_project
+
+    page = PAGE + "\n```python\nbroken = (\n```\n\n```python\nprint('fine')\n```\n"
+    root = project(tmp_path, {"docs/index.md": page}, config=CONFIG.format(execute="true"))
+    loaded = load_project(root)
+    engine = Engine(loaded, loaded.settings())
+    report = engine.check(["code"])
+    failures = failing_blocks(engine, report.findings)
+    assert [
+        (f.after, f.column, [str(x).split("\n")[0] for x in f.findings])
+        for f in failures["docs/index.md"]
+    ] == [
+        (10, 1, [f"docs/index.md:9:1: code/output-mismatch {MISMATCH}"]),
+        (16, 5, ["docs/index.md:15:5: code/runtime-error Python block raised KeyError: 'missing'"]),
+        (22, 1, [f"docs/index.md:21:10: code/syntax-error {SYNTAX}"]),
+    ]
+
+
+def test_execute_counts_add_up_across_parts_of_a_run() -> None:
+    from docgates._core.report import Stats
+
+    total, part = Stats(), Stats()
+    total.extra["executed"] = {"run": 2, "skip_reasons": {"a": 1}}
+    part.extra["executed"] = {"run": 3, "skip_reasons": {"a": 1, "b": 2}}
+    part.extra["other"] = "kept"
+    total.merge(part)
+    assert total.extra == {
+        "executed": {"run": 5, "skip_reasons": {"a": 2, "b": 2}},
+        "other": "kept",
+    }
 
 
 def test_annotate_puts_a_box_after_each_failing_block_keeping_containers() -> None:

@@ -27,7 +27,11 @@ from typing import Any
 from ..errors import ConfigError, DocgatesError
 from . import worker as protocol
 
-BOOT = "import runpy, sys; runpy.run_path(sys.argv[1], run_name='__docgates_worker__')"
+# The worker file is run by path, under its own module name, without importing the package.
+BOOT = (
+    "import runpy, sys; "
+    "runpy.run_path(sys.argv[1], run_name='docgates._core.execute.worker')['main']()"
+)
 WORKER_PATH = str(Path(protocol.__file__).resolve())
 _START_TIMEOUT = 120.0
 _GUARD = 30.0

@@ -45,6 +45,23 @@ def execute(plans: list[PagePlan], settings: CodeSettings, root: Path) -> Execut
         return done
     config = pool_config(settings, root)
     cache = ResultCache(root / settings.cache_dir) if settings.cache else None
+    try:
+        _run(done, runnable, settings, config, cache)
+    finally:
+        if cache is not None:
+            cache.close()
+    order = {id(plan): position for position, plan in enumerate(plans)}
+    done.pages.sort(key=lambda page: order[id(page.plan)])
+    return done
+
+
+def _run(
+    done: Execution,
+    runnable: list[PagePlan],
+    settings: CodeSettings,
+    config: PoolConfig,
+    cache: ResultCache | None,
+) -> None:
     keys: dict[int, list[str]] = {}
     todo = runnable
     if cache is not None:
@@ -81,11 +98,6 @@ def execute(plans: list[PagePlan], settings: CodeSettings, root: Path) -> Execut
                 passed.extend(k for k, v in zip(keys[id(plan)], verdicts, strict=True) if v.passed)
         if cache is not None:
             cache.store(passed)
-    if cache is not None:
-        cache.close()
-    order = {id(plan): position for position, plan in enumerate(plans)}
-    done.pages.sort(key=lambda page: order[id(page.plan)])
-    return done
 
 
 def prestart(settings: CodeSettings, root: Path, pages: int) -> None:

@@ -577,6 +577,3 @@ def main() -> None:
         del sys.path[0]  # each page puts its own folder first
     Worker(rfd, wfd).serve()
 
-
-if __name__ == "__docgates_worker__":  # pragma: no cover - run by path in a worker process
-    main()
