@@ -84,6 +84,33 @@ def test_each_block_is_an_item_with_its_page_line(pytester: pytest.Pytester) -> 
     )
 
 
+def test_included_code_is_an_item_at_its_include_line(pytester: pytest.Pytester) -> None:
+    config = CONFIG.replace(
+        "  - pymdownx.superfences\n",
+        "  - pymdownx.superfences\n  - pymdownx.snippets:\n      base_path: [snippets]\n",
+    )
+    pytester.makefile(".yml", mkdocs=config)
+    (pytester.path / "docs").mkdir()
+    (pytester.path / "snippets").mkdir()
+    (pytester.path / "snippets" / "example.py").write_text("value = 1 / 0\n")
+    (pytester.path / "snippets" / "block.md").write_text("Intro.\n\n```python\nx = 1 / 0\n```\n")
+    (pytester.path / "docs" / "index.md").write_text(
+        '# Page\n\n--8<-- "block.md"\n\n```python\n--8<-- "example.py"\n```\n'
+    )
+    result = pytester.runpytest("--docgates", "docs", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*_ docs/index.md:3 _*",
+            "snippets/block.md:4:*: code/runtime-error Python block raised ZeroDivisionError: "
+            "division by zero",
+            "*_ docs/index.md:5 _*",
+            "snippets/example.py:1:*: code/runtime-error Python block raised ZeroDivisionError: "
+            "division by zero",
+        ]
+    )
+
+
 def test_without_the_option_markdown_is_not_collected(pytester: pytest.Pytester) -> None:
     _write(pytester, {"docs/index.md": PAGE})
     result = pytester.runpytest("docs", "-p", "no:cacheprovider")

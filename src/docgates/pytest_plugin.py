@@ -112,7 +112,7 @@ class MarkdownPage(pytest.File):
         for block in doc.blocks:
             if id(block) not in runs and id(block) not in skips:
                 continue
-            line = _page_line(doc, block)
+            line = _page_line(doc, block, engine.project.root)
             problem = [f for f in compiled if f.rule == "code/syntax-error" and _inside(f, block)]
             items.append(
                 BlockItem.from_parent(
@@ -203,14 +203,13 @@ def _format(finding: Finding) -> str:
     return text
 
 
-def _page_line(doc: Document, block: CodeBlock) -> int:
+def _page_line(doc: Document, block: CodeBlock, root: Path) -> int:
     """The page line of a block (for code included from another file, the include's line)."""
     if block.span.path == doc.rel:
         return block.span.line
+    source = (root / block.span.path).resolve()
     for include in doc.includes:
-        if include.span.path == doc.rel and any(
-            doc.path.parent.joinpath(block.span.path).name == p.name for p in include.resolved
-        ):
+        if include.span.path == doc.rel and source in include.resolved:
             return include.span.line
     return block.span.line
 
