@@ -71,15 +71,12 @@ class ResultCache:
 
     def known(self, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` passed before."""
-        wanted = list(dict.fromkeys(keys))
         found: set[str] = set()
         try:
             db = self._connect()
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = db.execute(f"SELECT key FROM passed WHERE key IN ({marks})", chunk)  # noqa: S608 - only placeholders
-                found.update(row[0] for row in rows)
+            for key in dict.fromkeys(keys):
+                if db.execute("SELECT 1 FROM passed WHERE key = ?", (key,)).fetchone():
+                    found.add(key)
         except sqlite3.DatabaseError as exc:
             self._reset(exc)
             return set()

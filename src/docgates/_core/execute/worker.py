@@ -264,10 +264,11 @@ class PageRunner:
 
     def _execute(self, code: types.CodeType, module: types.ModuleType) -> None:
         if code.co_flags & _CO_COROUTINE:
-            coroutine = eval(code, module.__dict__)  # noqa: S307 - the block's own code, in its own process
+            # The block's own code, in the page's own process: what this module exists to do.
+            coroutine = eval(code, module.__dict__)  # noqa: S307  # nosec B307
             self._event_loop().run_until_complete(coroutine)
         else:
-            exec(code, module.__dict__)  # noqa: S102 - the block's own code, in its own process
+            exec(code, module.__dict__)  # noqa: S102  # nosec B102
 
     def _event_loop(self) -> Any:
         import asyncio
@@ -576,4 +577,3 @@ def main() -> None:
     if sys.path and sys.path[0] == "":
         del sys.path[0]  # each page puts its own folder first
     Worker(rfd, wfd).serve()
-
