@@ -8,15 +8,22 @@ On ../shared/corpus/pydantic (88 pages, 571 Python fences), side by side in one 
   process, as pydantic runs it;
 - pytest-examples without the lint, for reference (what running alone costs it).
 
-Each is a process of its own. The peer is skipped when pytest-examples, pytest-mock or pydantic
-is missing. Target: docgates <= 0.25x pytest-examples' wall time.
-Run:  python bench/bench_pydantic.py [--rounds 1]
+Each is a process of its own. The peer runs with ``--peer-python`` (default: the venv in
+bench/.work/peers when it exists, else this Python), so that it can have the tool versions of
+the baseline (pytest-examples 0.0.15, ruff 0.12.9, black 24.10.0):
+
+    python3.11 -m venv bench/.work/peers
+    bench/.work/peers/bin/pip install pytest pytest-examples==0.0.15 ruff==0.12.9 \
+        black==24.10.0 pydantic==2.13.4 pytest-mock devtools pytz sqlalchemy email-validator
+
+It is skipped when pytest-examples, pytest-mock or pydantic is missing there.
+Target: docgates <= 0.25x pytest-examples' wall time.
+Run:  python bench/bench_pydantic.py [--rounds 1] [--peer-python PATH]
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import re
 import subprocess
 import sys
@@ -119,15 +126,26 @@ def test_docs_examples(example: CodeExample, eval_example: EvalExample, mocker):
 """
 
 
-def peer_available() -> list[str]:
-    return [
-        n for n in ("pytest_examples", "pytest_mock", "pydantic") if not importlib.util.find_spec(n)
-    ]
+PEERS = Path(__file__).parent / ".work" / "peers" / "bin" / "python"
+
+
+def peer_missing(peer: str) -> list[str]:
+    """The peer's packages that ``peer`` (a Python) cannot import."""
+    probe = (
+        "import importlib.util, sys; "
+        "print(*[n for n in sys.argv[1:] if not importlib.util.find_spec(n)])"
+    )
+    names = ("pytest_examples", "pytest_mock", "pydantic")
+    result = subprocess.run(
+        [peer, "-c", probe, *names], capture_output=True, text=True, check=False
+    )
+    return result.stdout.split() if result.returncode == 0 else list(names)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--peer-python", default=str(PEERS) if PEERS.exists() else python())
     args = parser.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"the corpus is not at {CORPUS}")
@@ -145,8 +163,9 @@ def main() -> None:
         commands = {
             "docgates (execute, no cache)": [python(), "-c", DOCGATES, str(ROOT), str(CORPUS)]
         }
-        pytest_cmd = [python(), "-m", "pytest", "test_docs_peer.py", "-q", "-p", "no:cacheprovider"]
-        absent = peer_available()
+        pytest_cmd = [args.peer_python, "-m", "pytest", "test_docs_peer.py", "-q"]
+        pytest_cmd += ["-p", "no:cacheprovider"]
+        absent = peer_missing(args.peer_python)
         if absent:
             print(f"pytest-examples skipped: {', '.join(absent)} not installed")
         else:
