@@ -60,19 +60,19 @@ def _write(pytester: pytest.Pytester, pages: dict[str, str]) -> None:
 
 def test_each_block_is_an_item_with_its_page_line(pytester: pytest.Pytester) -> None:
     _write(pytester, {"docs/index.md": PAGE, "README.md": "```python\nraise SystemExit(1)\n```\n"})
-    result = pytester.runpytest("--docgates", "docs", "-rA", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--docgates", "docs", "-v", "-rA", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=2, skipped=1)
     result.stdout.fnmatch_lines(
         [
-            "docs/index.md:3 .*",
-            "docs/index.md:7 F*",
-            "docs/index.md:12 s*",
-            "docs/index.md:16 F*",
-            "docs/index.md:20 .*",
-            "*_ docs/index.md:7 _*",
+            "docs/index.md:3 PASSED*",
+            "docs/index.md:7 FAILED*",
+            'docs/index.md:12 SKIPPED (test="skip")*',
+            "docs/index.md:16 FAILED*",
+            "docs/index.md:20 PASSED*",
+            "*_ Python block at docs/index.md:7 _*",
             "docs/index.md:9:1: code/output-mismatch print() output differs from the page: "
             "expected '22', printed '21'",
-            "*_ docs/index.md:16 _*",
+            "*_ Python block at docs/index.md:16 _*",
             "docs/index.md:17:5: code/syntax-error Python block does not compile: '[' was never "
             "closed: 'y = ['",
             "PASSED docs/index.md:3",
@@ -101,10 +101,10 @@ def test_included_code_is_an_item_at_its_include_line(pytester: pytest.Pytester)
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
         [
-            "*_ docs/index.md:3 _*",
+            "*_ Python block at docs/index.md:3 _*",
             "snippets/block.md:4:*: code/runtime-error Python block raised ZeroDivisionError: "
             "division by zero",
-            "*_ docs/index.md:5 _*",
+            "*_ Python block at docs/index.md:5 _*",
             "snippets/example.py:1:*: code/runtime-error Python block raised ZeroDivisionError: "
             "division by zero",
         ]

@@ -191,9 +191,10 @@ class BlockItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        # The id (``path:line``) heads the failure report and the summary lines.
+        # The failure report is headed "Python block at path:line". (A domain equal to the id
+        # would have pytest -v print its dots as "::".)
         line = None if self.line is None else self.line - 1
-        return self.path, line, self.nodeid
+        return self.path, line, f"Python block at {self.nodeid}"
 
 
 def _format(finding: Finding) -> str:
