@@ -401,3 +401,11 @@ def test_console_languages_and_exclude(make_project: MakeProject) -> None:
     }
     report = run(make_project(pages, config=config))
     assert [(f.path, f.line, f.column) for f in report.findings] == [("docs/a.md", 2, 9)]
+
+
+def test_prompts_need_their_space_as_in_doctest(make_project: MakeProject) -> None:
+    page = (
+        "```pycon\n>>> x = [\n...     1,\n... ]\n...and this is output text\n>>>not a prompt\n```\n"
+    )
+    report = run(make_project({"docs/a.md": page}))
+    assert lines(report) == []

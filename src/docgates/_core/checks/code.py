@@ -308,9 +308,13 @@ def split_session(lines: list[CodeLine]) -> list[Statement]:
         stripped = line.text.lstrip()
         lead = len(line.text) - len(stripped)
         prompt = None
-        if stripped.startswith(">>>"):
+        if stripped == ">>>" or stripped.startswith(">>> "):
             prompt = ">>>"
-        elif stripped.startswith("...") and statements and not statements[-1].output:
+        elif (
+            (stripped == "..." or stripped.startswith("... "))
+            and statements
+            and not statements[-1].output
+        ):
             prompt = "..."
         if prompt is not None:
             rest = stripped[3:]
