@@ -115,10 +115,8 @@ def _version(text: str) -> tuple[int, int] | None:
 
 
 def _is_session(block: CodeBlock) -> bool:
-    for line in block.lines:
-        if line.text.strip():
-            return line.text.lstrip().startswith(">>>")
-    return False
+    """The block's first non-blank line is a ``>>>`` prompt."""
+    return block.text.lstrip().startswith(">>>")
 
 
 def check_document(doc: Document, settings: CodeSettings) -> tuple[list[Finding], BlockStats]:

@@ -147,6 +147,8 @@ def plan_page(doc: Document, settings: CodeSettings, compiles: Compiles = _compi
     asked rather than compiling every block twice).
     """
     plan = PagePlan(doc)
+    if not settings.execute and not any(opted_in(block) for block in doc.blocks):
+        return plan  # nothing on this page runs: the compile step has done all there is
     outputs = _output_fences(doc)
     names: set[str] = set()
     for position, block in enumerate(doc.blocks):
