@@ -113,7 +113,17 @@ def _split_checks(
     is_flag=True,
     help="Run the blocks and rewrite the expected output in the pages to what they printed.",
 )
-@click.option("--no-cache", is_flag=True, help="Run every block, even those that passed before.")
+@click.option(
+    "--external/--no-external",
+    default=None,
+    help="Check external URLs too (default: the links gate's 'external' setting).",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Use no cache: run every block, even those that passed before, and neither read nor "
+    "write the external-link cache.",
+)
 def check(
     paths: Sequence[Path],
     config_file: Path | None,
@@ -123,6 +133,7 @@ def check(
     output: Path | None,
     execute: bool | None,
     update: bool,
+    external: bool | None,
     no_cache: bool,
 ) -> None:
     """Check the documentation in PATHS (a project, a docs folder or Markdown files).
@@ -130,7 +141,6 @@ def check(
     With no PATHS, the project in the current folder is checked. Markdown files (as pre-commit
     passes them) are checked in the project they belong to.
     """
-    gates = only or list(SOURCE_GATES)
     code: dict[str, Any] = {}
     if execute is not None:
         code["execute"] = execute
@@ -145,12 +155,21 @@ def check(
     groups = _group_by_project(list(paths), config_file)
     reports = []
     for project, targets in groups:
-        engine = Engine(project, project.settings(overrides))
+        settings = project.settings(overrides)
+        gates = list(only or SOURCE_GATES)
+        if external or (external is None and only is None and settings.links.external):
+            gates.append("external")
+        elif external is False and "external" in gates:
+            gates.remove("external")
+        engine = Engine(project, settings)
         pages = resolve_paths(project, targets) if targets else None
         if pages is not None and not pages:
             continue
         workers = jobs or (os.cpu_count() or 1)
-        reports.append((project, engine.check(gates, pages, jobs=workers)))
+        extras = {"no_cache": True} if no_cache else None
+        reports.append(
+            (project, engine.check(dict.fromkeys(gates), pages, jobs=workers, extras=extras))
+        )
     if not reports:
         project = load_project(Path.cwd(), config_file=config_file)
         reports.append((project, Report(project.root)))

@@ -200,8 +200,115 @@ class StatusSettings(GateSettings):
     this site."""
 
 
-GATES: dict[str, type[GateSettings]] = {"code": CodeSettings, "status": StatusSettings}
+@dataclass
+class LinksSettings(GateSettings):
+    """Options of the links gate (``docgates/links``) and of external URL checking."""
+
+    anchors: bool = True
+    """Check ``#anchor`` fragments of same-page and cross-page links."""
+
+    anchor_ids: Literal["render", "source"] = "render"
+    """Where the CLI takes each page's ids from: ``render`` renders the page with the project's
+    Markdown extensions (where Python-Markdown and they are installed, else it falls back to
+    ``source`` and says so once); ``source`` computes them with docgates' own copy of the slug
+    rules. The MkDocs plugin always reads them from the built HTML."""
+
+    absolute_links: LevelName = "info"
+    """Level for site-absolute links (``/path/``) that do not start with the path of
+    ``site_url``, which docgates cannot resolve."""
+
+    excluded_links: LevelName = "info"
+    """Level for links to pages in ``exclude_docs`` or ``draft_docs`` (MkDocs says so at INFO)."""
+
+    generated: list[str] = field(default_factory=list)
+    """Pages generated at build time (gitignore-style patterns relative to ``docs_dir``); links
+    to them are reported at ``generated_links`` level when the CLI cannot see them."""
+
+    generated_links: LevelName = "info"
+    """Level for links to missing pages that a plugin may generate at build time (``generated``
+    patterns, or any page when ``gen-files`` and similar plugins are on)."""
+
+    external: bool = False
+    """Check external URLs (``http``/``https``; ``mailto:``/``tel:`` for syntax only). Off by
+    default; the CLI's ``--external`` turns it on."""
+
+    external_in_serve: bool = False
+    """Check external URLs during ``mkdocs serve`` too (from the cache first)."""
+
+    external_timeout: float = 10.0
+    """Seconds to wait for one response."""
+
+    external_concurrency: int = 64
+    """Requests in flight at once, over all hosts."""
+
+    external_per_host: int = 4
+    """Requests in flight at once to one host."""
+
+    external_interval: float = 0.0
+    """Seconds between the starts of two requests to the same host."""
+
+    external_retries: int = 2
+    """Retries (with exponential backoff) after a timeout, a reset connection, or a 429/503."""
+
+    external_budget: float = 60.0
+    """Seconds the whole run may spend waiting on ``Retry-After``; a 429 or 503 that asks for
+    more is reported as unverified."""
+
+    external_include: list[str] = field(default_factory=list)
+    """Only URLs matching one of these regular expressions are checked (all when empty)."""
+
+    external_exclude: list[str] = field(default_factory=list)
+    """URLs matching one of these regular expressions are skipped (and counted)."""
+
+    external_fragments: bool = False
+    """Check ``#fragment`` of external HTML pages (reads each page only as far as the id)."""
+
+    external_cache: str = ""
+    """The result cache (SQLite); empty for ``docgates/external.sqlite`` in the user cache
+    folder, shared by the plugin, the CLI and the pre-commit hook."""
+
+    external_cache_hours: dict[str, float] = field(
+        default_factory=lambda: {"ok": 168.0, "redirect": 168.0}
+    )
+    """How long each outcome (``ok``, ``redirect``, ``unverified``, ``broken``) stays cached;
+    an outcome not listed is checked again on every run."""
+
+    external_github_token_env: str = "GITHUB_TOKEN"  # noqa: S105  (a variable name)
+    """Environment variable holding a GitHub token, sent only to GitHub hosts over HTTPS."""
+
+    external_user_agent: str = "docgates-linkcheck/0.1 (+https://github.com/docgates/docgates)"
+    """The ``User-Agent`` header of every request."""
+
+
+@dataclass
+class StructureSettings(GateSettings):
+    """Options of the structure gate (``docgates/structure``)."""
+
+    orphans: bool = True
+    """Report pages that ``nav`` does not reach (silent when there is no ``nav``)."""
+
+    headings: bool = True
+    """Report heading level skips, more than one H1, and headings whose slugs collide."""
+
+    title_h1: bool = True
+    """Report an H1 that disagrees with the page's front-matter ``title``."""
+
+    front_matter_schema: dict[str, str] = field(default_factory=dict)
+    """JSON Schema files for front matter, by folder: ``{"blog/posts/": "schemas/post.json"}``
+    (gitignore-style patterns relative to ``docs_dir``; schema paths relative to the project
+    root). The last matching pattern wins. Needs the ``jsonschema`` package."""
+
+
+GATES: dict[str, type[GateSettings]] = {
+    "code": CodeSettings,
+    "links": LinksSettings,
+    "structure": StructureSettings,
+    "status": StatusSettings,
+}
 """The gates by name. Each gate's settings class; more gates register themselves here."""
+
+GATE_ALIASES: dict[str, str] = {"external": "links"}
+"""Checks that read another gate's settings: external URL checking is configured with links."""
 
 
 @dataclass
@@ -211,6 +318,7 @@ class Settings:
     gates: dict[str, GateSettings] = field(default_factory=dict)
 
     def gate(self, name: str) -> GateSettings:
+        name = GATE_ALIASES.get(name, name)
         if name not in self.gates:
             self.gates[name] = GATES[name]()
         return self.gates[name]
@@ -222,6 +330,14 @@ class Settings:
     @property
     def status(self) -> StatusSettings:
         return typing.cast(StatusSettings, self.gate("status"))
+
+    @property
+    def links(self) -> LinksSettings:
+        return typing.cast(LinksSettings, self.gate("links"))
+
+    @property
+    def structure(self) -> StructureSettings:
+        return typing.cast(StructureSettings, self.gate("structure"))
 
     def level(self, gate: str, rule: str) -> Severity | None:
         """The severity of ``rule`` after the gate's overrides; ``None`` means ignored."""

@@ -8,14 +8,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from markdown_it.common.utils import normalizeReference
+from markdown_it.helpers import parseLinkLabel
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from . import findings
+from .anchors import Anchor, html_attributes
 from .findings import Finding
 from .includes import Expander, Include
 from .infostring import FenceHeader
 from .lazyre import lazy
-from .parse import FenceNote, ParserSettings, parse_tokens
+from .parse import FenceNote, ParserSettings, make_parser, parse_tokens
 from .source import Source, Span
 from .yamlload import Located, load_yaml
 
@@ -24,6 +28,10 @@ _MMD_META = lazy(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _MMD_MORE = lazy(r"^[ ]{4,}(?P<value>.*)$")
 _SKIP_COMMENT = lazy(r"<!--\s*docgates:\s*skip\s*-->", re.IGNORECASE)
 _HEADING_ATTRS = lazy(r"[ ]+\{:?[ ]*([^}\n ][^}\n]*)\}[ ]*$")
+# attr_list's own block syntax: a ``{: #id .class key=value }`` line closing a block.
+_ATTR_BLOCK = lazy(r"(?:^|\n)[ ]*\{:?[ ]*([^}\n ][^}\n]*)[ ]*\}[ ]*$")
+_ATTR_INLINE = lazy(r"^\{:?[ ]*([^}\n ][^}\n]*)[ ]*\}")
+_ATTR_WORD = lazy(r"""[^\s=]+=(?:"[^"]*"|'[^']*'|\S+)|\S+""")
 _CONTAINERS = (
     "admonition",
     "details",
@@ -119,10 +127,37 @@ class Link:
     """A link or image reference as written on the page."""
 
     kind: str
-    """``link``, ``image``, ``autolink`` or ``html``."""
+    """``link``, ``image``, ``autolink``, ``html`` (a raw HTML ``href``) or ``html-image``
+    (a raw HTML ``src``)."""
     target: str
     span: Span
     text: str = ""
+    reference: str | None = None
+    """For a reference-style link (``[text][label]``): the normalised label."""
+
+
+@dataclass
+class Reference:
+    """A reference definition (``[label]: target``) and how often the page uses it."""
+
+    label: str
+    target: str
+    span: Span
+    used: int = 0
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A content tab (``=== "Title"``): its set and place, for ``pymdownx.tabbed`` ids."""
+
+    title: str
+    span: Span
+    set: int
+    """1-based number of the tab set in the page."""
+    index: int
+    """1-based number of the tab in its set."""
+    heading: int | None
+    """Index in ``Document.headings`` of the heading the set sits under."""
 
 
 @dataclass
@@ -144,6 +179,12 @@ class Document:
     indented_blocks: int = 0
     files: set[Path] = field(default_factory=set)
     tokens: list[Token] | None = None
+    references: dict[str, Reference] = field(default_factory=dict)
+    """Reference definitions by normalised label (filled when links are parsed)."""
+    anchors: list[Anchor] = field(default_factory=list)
+    """Ids other than heading ids: attr_list ``{#id}``, raw HTML ``id``/``name``, autorefs
+    ``[](){#id}`` and footnotes (filled when links are parsed)."""
+    tabs: list[Tab] = field(default_factory=list)
 
     @property
     def title(self) -> str | None:
@@ -192,11 +233,17 @@ class DocumentBuilder:
     """Turns a page's text into a :class:`Document` for one project's Markdown setup."""
 
     def __init__(
-        self, settings: ParserSettings, expander: Expander, *, indented_headers: bool
+        self,
+        settings: ParserSettings,
+        expander: Expander,
+        *,
+        indented_headers: bool,
+        attr_list: bool = True,
     ) -> None:
         self.settings = settings
         self.expander = expander
         self.indented_headers = indented_headers
+        self.attr_ids = attr_list
 
     def build(self, path: Path, rel: str, text: str) -> Document:
         meta_lines, yaml_text = split_front_matter(text)
@@ -228,6 +275,8 @@ class DocumentBuilder:
         env: dict[str, Any] = {}
         tokens = parse_tokens(expansion.source.text, self.settings, env)
         self._walk(doc, tokens)
+        if self.settings.inline:
+            self._references(doc, env)
         source = expansion.source
         for note in env.get("fence_notes", []):
             doc.notes.append((source.span(note.line, note.column), note))
@@ -238,6 +287,9 @@ class DocumentBuilder:
     # -- token walk ----------------------------------------------------------------------
     def _walk(self, doc: Document, tokens: list[Token]) -> None:
         containers: list[str] = []
+        opened_at: list[int] = []  # the index of each open container's token
+        heading_paths: list[tuple[int, ...]] = []
+        tab_sets = [0, 0, -1]  # sets so far, tabs in the current set, index of the last close
         source = doc.source
         include_at = {inc.first_line: inc for inc in doc.includes if inc.kind == "variants"}
         previous: Token | None = None
@@ -246,11 +298,18 @@ class DocumentBuilder:
             if token.nesting:
                 opened = _CONTAINER_OPEN.get(kind)
                 if opened is not None:
+                    if kind == "tab_open" and self.settings.inline:
+                        self._tab(doc, token, index, tuple(opened_at), heading_paths, tab_sets)
                     containers.append(opened)
+                    opened_at.append(index)
                 elif containers and _CONTAINER_CLOSE.get(kind) == containers[-1]:
                     containers.pop()
+                    opened_at.pop()
+                    if kind == "tab_close":
+                        tab_sets[2] = index
                 elif kind == "heading_open" and token.map and index + 1 < len(tokens):
                     self._heading(doc, token, tokens[index + 1], tuple(containers))
+                    heading_paths.append(tuple(opened_at))
             elif kind == "fence" and token.map:
                 block = self._fence(doc, token, tuple(containers), include_at)
                 block.skip_comment = _is_skip_comment(previous)
@@ -263,8 +322,13 @@ class DocumentBuilder:
                     doc.blocks.append(block_or_none)
             elif kind == "inline" and token.children and self.settings.inline:
                 self._links(doc, token)
-            elif kind == "html_block" and token.map and self.settings.superfences:
-                self._fences_in_html(doc, token, tuple(containers), include_at)
+                if index > 0 and tokens[index - 1].type == "paragraph_open":
+                    self._block_attrs(doc, token)
+            elif kind == "html_block" and token.map:
+                if self.settings.inline:
+                    self._html(doc, token.content, token.map[0], None)
+                if self.settings.superfences:
+                    self._fences_in_html(doc, token, tuple(containers), include_at)
             if token.block and token.nesting >= 0:
                 previous = token
         del source
@@ -379,14 +443,136 @@ class DocumentBuilder:
 
     def _links(self, doc: Document, inline: Token) -> None:
         mapper = _InlineMapper(doc.source, inline)
-        for child in inline.children or []:
+        children = inline.children or []
+        state: StateInline | None = None
+        for number, child in enumerate(children):
             pos = (child.meta or {}).get("pos")
-            if child.type == "link_open":
-                href = str(child.attrs.get("href", ""))
-                kind = "autolink" if child.markup == "autolink" else "link"
-                doc.links.append(Link(kind, href, mapper.span(pos)))
-            elif child.type == "image":
-                doc.links.append(Link("image", str(child.attrs.get("src", "")), mapper.span(pos)))
+            if child.type in ("link_open", "image"):
+                if state is None:
+                    state = StateInline(inline.content, make_parser(self.settings), {}, [])
+                attr = "href" if child.type == "link_open" else "src"
+                target = str(child.attrs.get(attr, ""))
+                if child.type == "image":
+                    kind = "image"
+                else:
+                    kind = "autolink" if child.markup == "autolink" else "link"
+                reference = _reference_label(state, pos) if kind != "autolink" else None
+                doc.links.append(Link(kind, target, mapper.span(pos), reference=reference))
+                self._inline_attrs(doc, children, number, mapper, pos, target)
+            elif child.type == "html_inline" and pos is not None:
+                span = mapper.span(pos)
+                self._html(doc, child.content, None, span)
+            elif child.type == "footnote_ref":
+                label = str((child.meta or {}).get("label") or "")
+                sub = int((child.meta or {}).get("subId", 0))
+                if label:
+                    ref_id = f"fnref:{label}" if sub == 0 else f"fnref{sub + 1}:{label}"
+                    doc.anchors.append(Anchor(ref_id, mapper.span(pos), "footnote"))
+                    doc.anchors.append(Anchor(f"fn:{label}", None, "footnote"))
+
+    def _inline_attrs(
+        self,
+        doc: Document,
+        children: list[Token],
+        number: int,
+        mapper: _InlineMapper,
+        pos: int | None,
+        target: str,
+    ) -> None:
+        """``[text](url){#id}`` and autorefs' ``[](){#id}``: an attr_list id on the link."""
+        if not self.attr_ids:
+            return
+        empty = False
+        if children[number].type == "image":
+            after = number + 1
+        else:
+            depth, after = 0, number
+            for after in range(number, len(children)):
+                depth += children[after].nesting
+                if depth == 0:
+                    break
+            after += 1
+            empty = after == number + 2
+        if after >= len(children) or children[after].type != "text":
+            return
+        match = _ATTR_INLINE.match(children[after].content)
+        if match is None:
+            return
+        autorefs = children[number].type == "link_open" and empty and not target
+        for value in _attr_ids(match.group(1)):
+            source = "autorefs" if autorefs else "attr_list"
+            doc.anchors.append(Anchor(value, mapper.span(pos), source))
+
+    def _block_attrs(self, doc: Document, inline: Token) -> None:
+        """A paragraph that ends with a ``{: #id }`` line (attr_list) gets that id."""
+        if not self.attr_ids or "{" not in inline.content:
+            return
+        match = _ATTR_BLOCK.search(inline.content)
+        if match is None:
+            return
+        start = (inline.map or (0, 0))[0] + inline.content.count("\n", 0, match.start(1))
+        line_text = doc.source.lines[start] if start < len(doc.source.lines) else ""
+        for value in _attr_ids(match.group(1)):
+            column = max(line_text.find("#" + value), 0)
+            doc.anchors.append(Anchor(value, doc.source.span(start, column), "attr_list"))
+
+    def _html(self, doc: Document, text: str, first: int | None, at: Span | None) -> None:
+        """Ids and links in raw HTML (a block starting on line ``first``, or inline ``at``)."""
+        if not any(word in text for word in ("id=", "name=", "href=", "src=")):
+            return
+        for tag, attr, value, line, column in html_attributes(text):
+            if at is not None:
+                found = text.split("\n")[line].find(value, column)
+                offset = found if found >= 0 else column
+                span = Span(at.path, at.line + line, (at.column if line == 0 else 1) + offset)
+            else:
+                index = (first or 0) + line
+                raw = doc.source.lines[index] if index < len(doc.source.lines) else ""
+                found = raw.find(value, column)
+                span = doc.source.span(index, found if found >= 0 else column)
+            if attr in ("id", "name"):
+                doc.anchors.append(Anchor(value, span, "html"))
+            else:
+                kind = "html" if attr == "href" else "html-image"
+                doc.links.append(Link(kind, value, span, text=tag))
+
+    def _tab(
+        self,
+        doc: Document,
+        token: Token,
+        index: int,
+        path: tuple[int, ...],
+        heading_paths: list[tuple[int, ...]],
+        sets: list[int],
+    ) -> None:
+        flags = str((token.meta or {}).get("flags", ""))
+        if sets[2] == index - 1 and "!" not in flags and sets[1]:
+            sets[1] += 1
+        else:
+            sets[0] += 1
+            sets[1] = 1
+        heading = None
+        for number in range(len(heading_paths) - 1, -1, -1):
+            if path[: len(heading_paths[number])] == heading_paths[number]:
+                heading = number
+                break
+        start = (token.map or (0, 0))[0]
+        line_text = doc.source.lines[start] if start < len(doc.source.lines) else ""
+        column = len(line_text) - len(line_text.lstrip())
+        title = str((token.meta or {}).get("title") or "")
+        doc.tabs.append(Tab(title, doc.source.span(start, column), sets[0], sets[1], heading))
+
+    def _references(self, doc: Document, env: dict[str, Any]) -> None:
+        """Reference definitions, with the line each one is written on."""
+        for label, ref in (env.get("references") or {}).items():
+            start = int((ref.get("map") or [0])[0])
+            raw = doc.source.lines[start] if start < len(doc.source.lines) else ""
+            column = max(raw.find("["), 0)
+            target = str(ref.get("href", ""))
+            doc.references[label] = Reference(label, target, doc.source.span(start, column))
+        for link in doc.links:
+            if link.reference is not None and link.reference in doc.references:
+                doc.references[link.reference].used += 1
 
 
 class _InlineMapper:
@@ -424,6 +610,40 @@ class _InlineMapper:
         else:
             base = len(raw) - len(raw.lstrip())
         return self.source.span(index, base + col_in_content)
+
+
+def _reference_label(state: StateInline, pos: int | None) -> str | None:
+    """The normalised label when the link at ``pos`` is reference-style, else ``None``."""
+    if pos is None:
+        return None
+    src = state.src
+    start = pos + 1 if src.startswith("!", pos) else pos
+    if not src.startswith("[", start):
+        return None
+    state.pos = start
+    end = parseLinkLabel(state, start, True)
+    if end < 0:
+        return None
+    after = end + 1
+    if src.startswith("(", after):
+        return None
+    label = src[start + 1 : end]
+    if src.startswith("[", after):
+        close = src.find("]", after + 1)
+        if close > after + 1:
+            label = src[after + 1 : close]
+    return normalizeReference(label) or None
+
+
+def _attr_ids(text: str) -> list[str]:
+    """The ``#id`` (or ``id=...``) values of an attr_list ``{...}``."""
+    ids = []
+    for word in _ATTR_WORD.findall(text):
+        if word.startswith("#") and len(word) > 1:
+            ids.append(word[1:])
+        elif word.startswith("id="):
+            ids.append(word[3:].strip("\"'"))
+    return ids
 
 
 def _code_lines(source: Source, first: int, content: str) -> list[CodeLine]:

@@ -11,12 +11,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .checks import code as code_check
 from .config import Settings
 from .document import Document, DocumentBuilder
 from .errors import DocgatesError
-from .findings import RULES, Finding, Severity
+from .findings import Finding, Severity
 from .includes import Expander
 from .parse import ParserSettings
 from .project import MARKDOWN_SUFFIXES, Patterns, Project
@@ -38,6 +39,9 @@ class RunContext:
     """Pages (project-relative paths) whose findings are reported."""
     report: Report
     engine: Engine
+    extras: dict[str, Any] = field(default_factory=dict)
+    """What a front knows beyond the sources (the MkDocs plugins pass the built site's files
+    and ids here)."""
 
     def target_documents(self, gate: str) -> list[Document]:
         """Documents to report on for ``gate``, minus its ``exclude`` patterns."""
@@ -101,7 +105,12 @@ def prepare(gate: str) -> Callable[[Preparer], Preparer]:
     return decorate
 
 
-GATE_MODULES: tuple[str, ...] = ("docgates._core.checks.execute",)
+GATE_MODULES: tuple[str, ...] = (
+    "docgates._core.checks.execute",
+    "docgates._core.checks.links",
+    "docgates._core.checks.external",
+    "docgates._core.checks.structure",
+)
 """Modules that register more gates (with :func:`register`) or steps (with :func:`follow`)
 when imported. The code gate is registered below; every other gate adds its module here."""
 
@@ -157,7 +166,10 @@ class Engine:
                 self.project.markdown, inline=inline, plugins=frozenset(self.project.plugin_names)
             )
             self._builders[inline] = DocumentBuilder(
-                parser, expander, indented_headers=self.project.markdown.indented_headers
+                parser,
+                expander,
+                indented_headers=self.project.markdown.indented_headers,
+                attr_list=self.project.markdown.attr_list,
             )
         return self._builders[inline]
 
@@ -189,6 +201,7 @@ class Engine:
         *,
         texts: dict[Path, str] | None = None,
         jobs: int = 1,
+        extras: dict[str, Any] | None = None,
     ) -> Report:
         """Run ``gates`` over the project's pages (or over ``paths`` only) and report.
 
@@ -223,7 +236,7 @@ class Engine:
                 report.stats.merge(part.stats)
         else:
             to_read = targets if per_page else all_pages
-            self._run(gates, to_read, targets, texts or {}, report)
+            self._run(gates, to_read, targets, texts or {}, report, extras)
         report.stats.files = len(targets)
         report.findings = self._finish(report.findings)
         report.sort()
@@ -237,6 +250,7 @@ class Engine:
         targets: list[Path],
         texts: dict[Path, str],
         report: Report,
+        extras: dict[str, Any] | None = None,
     ) -> None:
         """Read ``to_read`` (and ``targets``), run the gates, report on ``targets``."""
         inline = any(g in NEEDS_INLINE for g in gates)
@@ -251,12 +265,21 @@ class Engine:
         for doc in documents.values():
             if doc.rel in target_rels:
                 report.findings.extend(doc.findings)
-        ctx = RunContext(self.project, self.settings, documents, target_rels, report, self)
+        ctx = RunContext(
+            self.project, self.settings, documents, target_rels, report, self, extras or {}
+        )
         for gate in gates:
             RUNNERS[gate](ctx)
             for step in FOLLOWERS.get(gate, ()):
                 step(ctx)
         report.stats.links += sum(len(d.links) for r, d in documents.items() if r in target_rels)
+
+    def finish(self, found: list[Finding]) -> list[Finding]:
+        """Severity overrides and folded repeats, sorted: what a front reports (for fronts that
+        merge findings of several runs, as the links plugin does during ``mkdocs serve``)."""
+        result = self._finish(found)
+        result.sort(key=lambda f: (f.path, f.line or 0, f.column or 0, f.rule))
+        return result
 
     def _finish(self, found: list[Finding]) -> list[Finding]:
         """Apply severity overrides and fold repeats (one include seen from many pages)."""
@@ -264,7 +287,7 @@ class Engine:
         repeats: dict[tuple[str, str, int | None, int | None], int] = {}
         for finding in found:
             gate = finding.rule.split("/", 1)[0]
-            level = self._level(gate, finding.rule)
+            level = self._level(gate, finding.rule, finding.severity)
             if level is None:
                 continue
             if level is not finding.severity:
@@ -285,14 +308,18 @@ class Engine:
             result.append(finding)
         return result
 
-    def _level(self, gate: str, rule: str) -> Severity | None:
+    def _level(self, gate: str, rule: str, current: Severity) -> Severity | None:
+        """The severity after the user's overrides; a finding keeps its own without one
+        (a check may report a rule below its default, e.g. a link to a generated page)."""
         if gate in self.settings.gates:
+            if rule not in self.settings.gate(gate).severity:
+                return current
             return self.settings.level(gate, rule)
         # source/* and other shared rules: honour an override in any gate
         for name in self.settings.gates:
             if rule in self.settings.gate(name).severity:
                 return self.settings.level(name, rule)
-        return RULES[rule].severity
+        return current
 
 
 _FORKED: tuple[Engine, list[str]] | None = None

@@ -56,6 +56,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("links/image-not-found", E, "an image reference points to a missing file"),
     Rule("links/external-broken", E, "an external URL is broken"),
     Rule("links/external-unverified", W, "an external URL could not be verified"),
+    Rule("links/external-redirect", Severity.INFO, "an external URL redirects permanently"),
     Rule("structure/orphan-page", W, "a page is not reachable from nav"),
     Rule("structure/nav-target-missing", E, "a nav entry points to a missing page"),
     Rule("structure/heading-skip", W, "a heading skips a level"),

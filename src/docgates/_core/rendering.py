@@ -1,0 +1,137 @@
+"""Render pages with the project's own Markdown extensions, to read the ids MkDocs would make.
+
+The CLI has no build to look at, so where Python-Markdown and the configured extensions are
+installed it renders each page that a link points into, exactly as MkDocs would (``toc``,
+``tables`` and ``fenced_code`` always on, the configured extensions and options after them),
+and reads every ``id`` of the result. Extensions that are not installed are left out and named
+once; without Python-Markdown the links gate falls back to docgates' own slug rules.
+
+Rendering imports the extensions the project names (as ``mkdocs build`` does); the option
+``anchor_ids: source`` avoids it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .anchors import ids_in_html
+from .document import blank_lines, split_front_matter
+from .mdconfig import MKDOCS_BUILTIN_EXTENSIONS, normalize_extensions
+from .project import Project
+from .source import read_text
+from .yamlload import OtherTag, PythonTag
+
+
+class Unresolvable(Exception):
+    """A ``!!python/...`` value whose target cannot be imported."""
+
+
+def resolve(value: Any) -> Any:
+    """Turn ``!!python/name:`` and ``!!python/object/apply:`` values into objects."""
+    if isinstance(value, PythonTag):
+        module_name, _, attr = value.name.rpartition(".")
+        try:
+            target = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError, ValueError) as exc:
+            raise Unresolvable(value.name) from exc
+        if value.kind == "name":
+            return target
+        if value.kind.startswith("object/apply"):
+            return target(*[resolve(a) for a in value.args], **resolve(value.kwds))
+        raise Unresolvable(value.name)
+    if isinstance(value, OtherTag):
+        return resolve(value.value)
+    if isinstance(value, Mapping):
+        return {k: resolve(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v) for v in value]
+    return value
+
+
+class Renderer:
+    """Renders the pages of one project with Python-Markdown; ``available`` says if it can."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.missing: list[str] = []
+        self.failed: dict[str, str] = {}
+        self._md: Any = None
+        self.available = False
+        try:
+            import markdown
+        except ImportError:
+            self.reason = "Python-Markdown is not installed"
+            return
+        configured = normalize_extensions(project.data.get("markdown_extensions"))
+        names = list(dict.fromkeys([*MKDOCS_BUILTIN_EXTENSIONS, *configured]))
+        extensions: list[str] = []
+        configs: dict[str, dict[str, Any]] = {}
+        for name in names:
+            options = configured.get(name, {})
+            try:
+                resolved = self._options(name, resolve(options))
+                markdown.Markdown(extensions=[name], extension_configs={name: resolved})
+            except Unresolvable as exc:
+                self.missing.append(f"{name} (needs {exc})")
+                continue
+            except Exception:  # an extension that cannot load is left out, and named
+                self.missing.append(name)
+                continue
+            extensions.append(name)
+            configs[name] = resolved
+        self._md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        self.available = True
+        self.reason = ""
+
+    def _options(self, name: str, options: dict[str, Any]) -> dict[str, Any]:
+        """Make path options absolute: MkDocs runs with the config's folder as working dir."""
+        root = self.project.root
+        if name == "pymdownx.snippets":
+            base = options.get("base_path", ["."])
+            bases = [base] if isinstance(base, str) else list(base or ["."])
+            options = {**options, "base_path": [str((root / str(b)).resolve()) for b in bases]}
+            if "auto_append" in options:
+                options["auto_append"] = [str(a) for a in options["auto_append"] or []]
+        elif name in ("mdx_include", "markdown_include.include") and "base_path" in options:
+            options = {**options, "base_path": str(root / str(options["base_path"]))}
+        return options
+
+    def ids(self, path: Path, text: str | None = None) -> set[str] | None:
+        """Every id of the rendered page, or ``None`` when it cannot be rendered."""
+        if not self.available:
+            return None
+        rel = self.project.rel(path)
+        if text is None:
+            loaded, problem = read_text(path, rel)
+            if loaded is None or problem is not None:
+                return None
+            text = loaded
+        lines, _ = split_front_matter(text)
+        body = blank_lines(text, lines)
+        try:
+            rendered = self._md.reset().convert(body)
+        except Exception as exc:  # the page breaks an extension: use docgates' own ids
+            self.failed[rel] = f"{type(exc).__name__}: {exc}"
+            return None
+        return ids_in_html(rendered)
+
+    def notice(self) -> str | None:
+        """What the user should know about how ids were made (said once per run)."""
+        if not self.available:
+            return f"{self.reason}: anchors are checked against docgates' own slug rules"
+        parts = []
+        if self.missing:
+            parts.append(
+                "markdown extensions not installed, pages rendered without them: "
+                + ", ".join(self.missing)
+            )
+        if self.failed:
+            first = next(iter(self.failed.items()))
+            parts.append(
+                f"{len(self.failed)} page(s) could not be rendered for their ids "
+                f"(first: {first[0]}: {first[1]}); docgates' own slug rules were used"
+            )
+        return "; ".join(parts) or None

@@ -1,0 +1,177 @@
+"""The files of the built site and their URLs, as MkDocs lays them out.
+
+The CLI builds a :class:`Site` from ``docs_dir`` and the config; the MkDocs plugins build it
+from MkDocs' final ``Files`` (generated pages included). The links gate resolves every link
+against it, the same way for both fronts.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .project import MARKDOWN_SUFFIXES, Project
+
+#: Plugins that write pages at build time that no source file shows.
+GENERATOR_PLUGINS = {
+    "gen-files": "gen-files",
+    "mkdocs-gen-files": "gen-files",
+    "api-autonav": "api-autonav",
+    "mkdocs-autoapi": "mkdocs-autoapi",
+    "autoapi": "autoapi",
+    "i18n": "i18n",
+    "static-i18n": "static-i18n",
+}
+BLOG_PLUGINS = ("blog", "material/blog")
+
+
+def is_page(uri: str) -> bool:
+    return posixpath.splitext(uri)[1].lower() in MARKDOWN_SUFFIXES
+
+
+def page_url(uri: str, use_directory_urls: bool) -> str:
+    """The URL (relative to the site root) MkDocs gives the page ``uri``."""
+    stem, _ = posixpath.splitext(uri)
+    folder, name = posixpath.split(stem)
+    if name in ("index", "README"):
+        return f"{folder}/" if folder else ""
+    if use_directory_urls:
+        return f"{stem}/"
+    return f"{stem}.html"
+
+
+@dataclass
+class Site:
+    """Every file of the built site by source path (``src_uri``), and their URLs."""
+
+    pages: set[str] = field(default_factory=set)
+    """Markdown pages that are built."""
+    files: set[str] = field(default_factory=set)
+    """Every other file copied to the site (images, downloads, assets)."""
+    excluded: set[str] = field(default_factory=set)
+    """Files ``exclude_docs`` leaves out."""
+    drafts: set[str] = field(default_factory=set)
+    """Pages in ``draft_docs``: built by ``mkdocs serve`` only."""
+    redirects: dict[str, str] = field(default_factory=dict)
+    """mkdocs-redirects sources and their targets."""
+    use_directory_urls: bool = True
+    generators: list[str] = field(default_factory=list)
+    """Plugins that may add pages the sources do not show (empty when the files are final)."""
+    generated_patterns: Any = None
+    """A pathspec of pages known to be generated at build time."""
+    hooks: list[str] = field(default_factory=list)
+    """The config's ``hooks:`` (Python files that may write pages docgates cannot see)."""
+    declared: set[str] = field(default_factory=set)
+    """Pages the config names in ``nav``."""
+    urls: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.reindex()
+
+    def reindex(self) -> None:
+        urls: dict[str, str] = {}
+        readme: dict[str, str] = {}
+        for uri in sorted(self.pages):
+            url = page_url(uri, self.use_directory_urls)
+            if posixpath.basename(uri).startswith("README."):
+                readme.setdefault(url, uri)  # index.md wins over README.md
+                continue
+            urls[url] = uri
+        for url, uri in readme.items():
+            urls.setdefault(url, uri)
+        for uri in self.files:
+            urls.setdefault(uri, uri)
+        self.urls = urls
+
+    def url(self, uri: str) -> str:
+        return page_url(uri, self.use_directory_urls) if is_page(uri) else uri
+
+    def exists(self, uri: str) -> bool:
+        return uri in self.pages or uri in self.files
+
+    def by_url(self, url: str) -> str | None:
+        """The source of the file served at ``url`` (relative to the site root, no fragment)."""
+        url = url.lstrip("/")
+        for candidate in (url, f"{url}/" if url and not url.endswith("/") else url):
+            if candidate in self.urls:
+                return self.urls[candidate]
+        if url.endswith("/") and f"{url}index.html" in self.urls:
+            return self.urls[f"{url}index.html"]
+        if url.endswith("index.html"):
+            return self.urls.get(url[: -len("index.html")])
+        return None
+
+    def generated(self, uri: str) -> str | None:
+        """Why ``uri`` may exist at build time although no source shows it, if it may."""
+        if self.generated_patterns is not None and self.generated_patterns.match_file(uri):
+            return "the 'generated' option lists it"
+        if self.hooks and uri in self.declared:
+            return "nav names it and the config's hooks may write it at build time"
+        if self.generators:
+            names = ", ".join(f"'{g}'" for g in self.generators)
+            return f"the {names} plugin{'s' if len(self.generators) > 1 else ''} may generate it"
+        return None
+
+
+def site_from_project(project: Project, generated: Iterable[str] = ()) -> Site:
+    """The site MkDocs would build from ``docs_dir`` (the CLI's view)."""
+    import pathspec
+
+    pages: set[str] = set()
+    files: set[str] = set()
+    excluded: set[str] = set()
+    drafts: set[str] = set()
+    docs = project.docs_dir
+    if docs.is_dir():
+        for path in docs.rglob("*"):
+            if not path.is_file():
+                continue
+            uri = project.doc_uri(path)
+            if project.is_excluded(uri):
+                excluded.add(uri)
+            elif project.draft_docs is not None and project.draft_docs.match_file(uri):
+                drafts.add(uri)
+            elif is_page(uri):
+                pages.add(uri)
+            else:
+                files.add(uri)
+    generators = [
+        label for name, label in GENERATOR_PLUGINS.items() if name in project.plugin_names
+    ]
+    patterns = list(generated)
+    for name in BLOG_PLUGINS:
+        entry = project.plugin(name)
+        if entry is not None:
+            blog = str(entry.options.get("blog_dir", "blog")).strip("/")
+            patterns += [f"/{blog}/archive/", f"/{blog}/category/", f"/{blog}/page/"]
+    return Site(
+        pages=pages,
+        files=files,
+        excluded=excluded,
+        drafts=drafts,
+        redirects=redirect_maps(project),
+        use_directory_urls=project.use_directory_urls,
+        generators=sorted(set(generators)),
+        generated_patterns=pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None,
+        hooks=hooks_of(project),
+        declared={e.target.lstrip("/") for e in project.nav or [] if not e.is_url},
+    )
+
+
+def hooks_of(project: Project) -> list[str]:
+    """The ``hooks:`` of the config (MkDocs 1.4+)."""
+    hooks = project.data.get("hooks")
+    return [str(h) for h in hooks] if isinstance(hooks, list) else []
+
+
+def redirect_maps(project: Project) -> dict[str, str]:
+    """The ``redirect_maps`` of the mkdocs-redirects plugin, if it is on."""
+    entry = project.plugin("redirects")
+    if entry is None:
+        return {}
+    maps = entry.options.get("redirect_maps") or {}
+    if not isinstance(maps, Mapping):
+        return {}
+    return {str(k).lstrip("/"): str(v) for k, v in maps.items()}

@@ -1,0 +1,168 @@
+"""``docgates/links``: every internal link, anchor and image resolves, at its Markdown line.
+
+The ids of each page come from its final HTML (after every plugin, so ``pymdownx.tabbed`` and
+autorefs ids are there); the files come from MkDocs' final ``Files`` (generated pages
+included); the links and their lines come from the sources. During ``mkdocs serve`` a rebuild
+re-checks only the pages an edit can affect, and never goes to the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from .._core.anchors import ids_in_html
+from .._core.config import LinksSettings
+from .._core.errors import DocgatesError
+from .._core.findings import Finding
+from .._core.site import Site, redirect_maps
+from ._base import GatePlugin, config_class, log, log_findings
+
+LinksConfig = config_class(LinksSettings, "LinksConfig")
+
+
+def site_from_files(files: Files, config: MkDocsConfig, redirects: dict[str, str]) -> Site:
+    """The built site as MkDocs' final ``Files`` describe it."""
+    site = Site(redirects=redirects, use_directory_urls=config.use_directory_urls)
+    for file in files:
+        inclusion = getattr(file, "inclusion", InclusionLevel.INCLUDED)
+        if inclusion == InclusionLevel.DRAFT:
+            site.drafts.add(file.src_uri)
+        elif inclusion.is_excluded():
+            site.excluded.add(file.src_uri)
+        elif file.is_documentation_page():
+            site.pages.add(file.src_uri)
+        else:
+            site.files.add(file.src_uri)
+    site.reindex()
+    return site
+
+
+class LinksPlugin(GatePlugin):
+    """Check the links, anchors and images of every page; log what does not resolve."""
+
+    config_class = LinksConfig
+    gate = "links"
+    settings_class = LinksSettings
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.serving = False
+        self.builds = 0
+        self.site: Site | None = None
+        self.ids: dict[str, set[str]] = {}
+        self.pages: dict[Path, str] = {}
+        self.texts: dict[Path, str] = {}
+        self._last: dict[str, Any] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if self.enabled:
+            self.load(config)
+        return config
+
+    # After every other plugin has added, removed or excluded files: the Files are final.
+    @event_priority(-100)
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if not self.enabled or self.project is None:
+            return env
+        self.site = site_from_files(files, config, redirect_maps(self.project))
+        self.ids = {}
+        self.pages, self.texts = {}, {}
+        for file in files.documentation_pages():
+            path = Path(config.docs_dir) / file.src_uri
+            self.pages[path] = file.src_uri
+            if file.generated_by or not file.abs_src_path:
+                self.texts[path] = str(file.content_string)
+        return env
+
+    # Last, so that the ids every other plugin adds to the page (autorefs, tabs) are seen.
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.enabled:
+            self.ids[page.file.src_uri] = ids_in_html(output)
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.enabled or self.engine is None or self.site is None:
+            return
+        settings = self.engine.settings.links
+        gates = ["links"]
+        if settings.external and (not self.serving or settings.external_in_serve):
+            gates.append("external")
+        texts = dict(self.texts)
+        for path in self.pages:
+            if path not in texts:
+                try:
+                    texts[path] = path.read_text(encoding="utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    continue  # MkDocs and the code gate report unreadable pages
+        targets = self._affected(texts)
+        extras: dict[str, Any] = {
+            "site": self.site,
+            "ids": self.ids,
+            # a rebuild in `mkdocs serve` never goes to the network
+            "offline": self.serving and self.builds > 0,
+        }
+        try:
+            report = self.engine.check(gates, targets, texts=texts, extras=extras)
+            findings = self._merge(texts, targets, extras)
+        except DocgatesError as exc:
+            raise PluginError(f"docgates: {exc}") from None
+        for notice in report.notices:
+            log.info(notice)
+        log_findings(findings)
+        self.builds += 1
+
+    # -- mkdocs serve: re-check only what an edit can affect -------------------------------
+    def _affected(self, texts: dict[Path, str]) -> list[Path]:
+        """Pages whose findings may have changed since the last build (all on the first):
+        the edited pages, and the pages whose links point into a page whose ids changed."""
+        last = self._last
+        if not self.serving or not last:
+            return list(self.pages)
+        if set(self.pages) != set(last["digests"]) or self.site != last["site"]:
+            return list(self.pages)
+        affected = {p for p, t in texts.items() if last["digests"].get(p) != _digest(t)}
+        moved = {uri for uri, ids in self.ids.items() if last["ids"].get(uri) != ids}
+        for path in self.pages:
+            rel = self.engine.project.rel(path) if self.engine else ""
+            if last["outgoing"].get(rel, set()) & moved:
+                affected.add(path)
+        return sorted(affected)
+
+    def _merge(
+        self, texts: dict[Path, str], targets: list[Path], extras: dict[str, Any]
+    ) -> list[Finding]:
+        """This run's findings for the pages it checked, the last run's for the others."""
+        assert self.engine is not None
+        project = self.engine.project
+        raw: dict[str, list[Finding]] = dict(self._last.get("raw", {}))
+        outgoing: dict[str, set[str]] = dict(self._last.get("outgoing", {}))
+        for path in targets:
+            rel = project.rel(path)
+            raw[rel] = extras.get("by_page", {}).get(rel, [])
+            outgoing[rel] = extras.get("outgoing", {}).get(rel, set())
+        present = {project.rel(p) for p in self.pages}
+        raw = {rel: found for rel, found in raw.items() if rel in present}
+        self._last = {
+            "digests": {p: _digest(t) for p, t in texts.items()},
+            "ids": {k: set(v) for k, v in self.ids.items()},
+            "site": self.site,
+            "outgoing": outgoing,
+            "raw": raw,
+        }
+        return self.engine.finish([f for found in raw.values() for f in found])
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
