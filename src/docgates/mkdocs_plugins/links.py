@@ -54,7 +54,6 @@ class LinksPlugin(GatePlugin):
 
     def __init__(self) -> None:
         super().__init__()
-        self.serving = False
         self.builds = 0
         self.site: Site | None = None
         self.ids: dict[str, set[str]] = {}
@@ -62,8 +61,9 @@ class LinksPlugin(GatePlugin):
         self.texts: dict[Path, str] = {}
         self._last: dict[str, Any] = {}
 
-    def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.serving = command == "serve"
+    @property
+    def serving(self) -> bool:
+        return self.command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.enabled:
@@ -89,7 +89,12 @@ class LinksPlugin(GatePlugin):
     @event_priority(-100)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.enabled:
-            self.ids[page.file.src_uri] = ids_in_html(output)
+            # Links point into the page's content: read its ids there when the final page
+            # still holds it unchanged (the theme's nav and chrome are most of the page),
+            # else from the whole final page.
+            content = page.content or ""
+            html = content if content and content in output else output
+            self.ids[page.file.src_uri] = ids_in_html(html)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -46,8 +46,15 @@ class StructurePlugin(GatePlugin):
                 texts[path] = str(file.content_string)
             paths.append(path)
         site = site_from_files(files, config, redirect_maps(self.project))
+        engine = self.engine
+        links = config.plugins.get("docgates/links")
+        shared = getattr(links, "engine", None)
+        if shared is not None and shared.project.root == engine.project.root:
+            # One parse of every page for both gates: the links plugin reads them again later.
+            shared.settings.gates["structure"] = engine.settings.gate("structure")
+            engine = shared
         try:
-            report = self.engine.check(["structure"], paths, texts=texts, extras={"site": site})
+            report = engine.check(["structure"], paths, texts=texts, extras={"site": site})
         except DocgatesError as exc:
             raise PluginError(f"docgates: {exc}") from None
         log_findings([f for f in report.findings if f.rule.startswith("structure/")])
