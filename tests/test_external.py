@@ -231,6 +231,15 @@ def test_github_token_goes_to_github_only(monkeypatch: pytest.MonkeyPatch) -> No
     assert "s3cret" not in repr(transport.requests)
 
 
+def test_fragments_of_other_files_are_not_ids() -> None:
+    transport = MemoryTransport(
+        {"GET https://x.example/a.pdf": Response(200, "", {"content-type": "application/pdf"})}
+    )
+    checker = ExternalChecker(LinksSettings(external_fragments=True), transport)
+    outcomes = checker.check(["https://x.example/a.pdf#page=2"])
+    assert [o.outcome for o in outcomes.values()] == ["ok"]
+
+
 def test_dns_failures_are_broken_and_timeouts_retried() -> None:
     transport = MemoryTransport(
         {

@@ -143,9 +143,15 @@ def test_links_in_code_comments_and_math_are_ignored(make_project: MakeProject) 
                 <!--
                 [commented](e.md)
                 -->
+
+                $$
+                [math](f.md)
+                $$
                 """,
         },
-        config=DEFAULT_CONFIG + "  - pymdownx.arithmatex:\n      generic: true\n",
+        config=DEFAULT_CONFIG.replace(
+            "  - toc:\n", "  - pymdownx.arithmatex:\n      generic: true\n  - toc:\n"
+        ),
     )
     assert lines(run(root, LINKS)) == []
 

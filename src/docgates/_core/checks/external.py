@@ -298,10 +298,12 @@ class ExternalChecker:
         except TransportError as exc:
             return [_failure(u, exc) for u in urls]
         outcome = _classify(base, status or 0, url, permanent and first_hop is not None)
+        html = "html" in response.headers.get("content-type", "html").lower()
         result = []
         for u in urls:
             frag = fragments.get(u)
-            if outcome.outcome in ("ok", "redirect") and frag and frag in checked:
+            # A fragment of a PDF or an image (#page=2) is not an HTML id: not checked.
+            if outcome.outcome in ("ok", "redirect") and frag and frag in checked and html:
                 assert parser is not None
                 if not _has_id(parser.ids, frag, on_github):
                     result.append(

@@ -1,0 +1,80 @@
+"""The CLI's ids from rendering pages with the project's own Markdown extensions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docgates._core.project import load_project
+from docgates._core.rendering import Renderer, Unresolvable, resolve
+from docgates._core.yamlload import OtherTag, PythonTag
+from tests.conftest import DEFAULT_CONFIG, MakeProject
+from tests.helpers import lines, run
+
+
+def test_python_tags_are_resolved_only_when_rendering() -> None:
+    from pymdownx import slugs
+
+    assert resolve(PythonTag("name", "pymdownx.slugs.slugify")) is slugs.slugify
+    made = resolve(PythonTag("object/apply", "pymdownx.slugs.slugify", kwds={"case": "lower"}))
+    assert made("A B", "-") == "a-b"
+    assert resolve({"x": [OtherTag("!relative", "docs")]}) == {"x": ["docs"]}
+    try:
+        resolve(PythonTag("name", "no_such_module.func"))
+    except Unresolvable as exc:
+        assert str(exc) == "no_such_module.func"
+    else:  # pragma: no cover - the assertion above is the test
+        raise AssertionError("expected Unresolvable")
+
+
+def test_an_extension_option_that_cannot_be_imported_is_named(make_project: MakeProject) -> None:
+    config = DEFAULT_CONFIG.replace(
+        "  - toc:\n",
+        "  - pymdownx.emoji:\n      emoji_generator: !!python/name:nowhere.to_svg\n  - toc:\n",
+    )
+    root = make_project({"docs/index.md": "# Home\n\n[x](#nope)\n"}, config=config)
+    report = run(root, ("links",))
+    assert report.notices == [
+        "markdown extensions not installed, pages rendered without them: "
+        "pymdownx.emoji (needs nowhere.to_svg)"
+    ]
+
+
+def test_snippets_resolve_from_the_project_root(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            "docs/index.md": '# Home\n\n--8<-- "part.md"\n\n[a](#from-the-snippet)\n',
+            "snippets/part.md": "## From the snippet\n",
+        }
+    )
+    renderer = Renderer(load_project(root))
+    assert renderer.ids(root / "docs/index.md") == {"home", "from-the-snippet"}
+    assert lines(run(root, ("links",))) == []
+
+
+def test_a_page_that_breaks_an_extension_falls_back(make_project: MakeProject) -> None:
+    config = DEFAULT_CONFIG.replace(
+        "      base_path: [snippets, .]\n",
+        "      base_path: [snippets, .]\n      check_paths: true\n",
+    )
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n\n[a](other.md#there)\n",
+            "docs/other.md": '# Other\n\n## There\n\n--8<-- "missing.md"\n',
+        },
+        config=config,
+    )
+    report = run(root, ("links",))
+    # The ids came from docgates' own rules; the missing snippet is the code gate's finding.
+    assert [f.rule for f in report.findings] == ["code/include-missing"]
+    assert len(report.notices) == 1
+    assert report.notices[0].startswith(
+        "1 page(s) could not be rendered for their ids (first: docs/other.md: SnippetMissingError"
+    )
+    assert report.notices[0].endswith("docgates' own slug rules were used")
+
+
+def test_source_ids_can_be_chosen(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project({"docs/index.md": "# Home\n\n[x](#nope)\n"})
+    report = run(root, ("links",), links={"anchor_ids": "source"})
+    assert report.notices == []
+    assert len(report.findings) == 1
