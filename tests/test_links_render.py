@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from docgates._core.project import load_project
 from docgates._core.rendering import Renderer, Unresolvable, resolve
 from docgates._core.yamlload import OtherTag, PythonTag
@@ -18,12 +20,8 @@ def test_python_tags_are_resolved_only_when_rendering() -> None:
     made = resolve(PythonTag("object/apply", "pymdownx.slugs.slugify", kwds={"case": "lower"}))
     assert made("A B", "-") == "a-b"
     assert resolve({"x": [OtherTag("!relative", "docs")]}) == {"x": ["docs"]}
-    try:
+    with pytest.raises(Unresolvable, match=r"^no_such_module\.func$"):
         resolve(PythonTag("name", "no_such_module.func"))
-    except Unresolvable as exc:
-        assert str(exc) == "no_such_module.func"
-    else:  # pragma: no cover - the assertion above is the test
-        raise AssertionError("expected Unresolvable")
 
 
 def test_an_extension_option_that_cannot_be_imported_is_named(make_project: MakeProject) -> None:
