@@ -6,7 +6,7 @@ The public API. Everything else lives in private modules and may change; what is
 
 from __future__ import annotations
 
-from ._core.config import CodeSettings, GateSettings, Settings
+from ._core.config import CodeSettings, GateSettings, LinksSettings, Settings, StructureSettings
 from ._core.engine import Engine, check
 from ._core.errors import ConfigError, DocgatesError
 from ._core.findings import RULES, Finding, Rule, Severity
@@ -23,12 +23,14 @@ __all__ = [
     "Engine",
     "Finding",
     "GateSettings",
+    "LinksSettings",
     "Project",
     "Report",
     "Rule",
     "Settings",
     "Severity",
     "Stats",
+    "StructureSettings",
     "__version__",
     "check",
     "load_project",
