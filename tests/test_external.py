@@ -167,7 +167,7 @@ def test_each_behaviour_and_the_second_run(make_project: MakeProject, tmp_path: 
 
 def test_fragments_are_read_only_as_far_as_needed(tmp_path: Path) -> None:
     with serving() as server:
-        transport = HttpxTransport(timeout=5, connections=4)
+        transport = HttpxTransport(timeout=5, per_host=4)
         seen: list[int] = []
 
         def enough(chunk: bytes) -> bool:
@@ -188,7 +188,7 @@ def test_fragments_are_read_only_as_far_as_needed(tmp_path: Path) -> None:
         assert b'id="late"' not in response.body  # the rest of the page was never read
 
         settings = LinksSettings(external_fragments=True)
-        checker = ExternalChecker(settings, HttpxTransport(timeout=5, connections=4))
+        checker = ExternalChecker(settings, HttpxTransport(timeout=5, per_host=4))
         outcomes = checker.check(
             [f"{server.base}/page.html#install", f"{server.base}/page.html#nope"]
         )

@@ -238,7 +238,7 @@ class LinksSettings(GateSettings):
     external_timeout: float = 10.0
     """Seconds to wait for one response."""
 
-    external_concurrency: int = 64
+    external_concurrency: int = 128
     """Requests in flight at once, over all hosts."""
 
     external_per_host: int = 4

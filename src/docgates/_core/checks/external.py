@@ -234,7 +234,7 @@ class ExternalChecker:
         settings = self.settings
         own = self.transport is None
         transport = self.transport or HttpxTransport(
-            timeout=settings.external_timeout, connections=settings.external_concurrency
+            timeout=settings.external_timeout, per_host=settings.external_per_host
         )
         self._global = asyncio.Semaphore(max(settings.external_concurrency, 1))
         self._hosts: dict[str, _Host] = {}
