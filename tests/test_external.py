@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from docgates._core.cache import LinkCache
-from docgates._core.checks.external import ExternalChecker, mailto_ok, tel_ok
+from docgates._core.linkcheck import ExternalChecker, mailto_ok, tel_ok
 from docgates._core.config import LinksSettings
 from docgates._core.engine import Engine
 from docgates._core.project import load_project
