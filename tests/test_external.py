@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from docgates._core.cache import LinkCache
-from docgates._core.linkcheck import ExternalChecker, mailto_ok, tel_ok
 from docgates._core.config import LinksSettings
 from docgates._core.engine import Engine
+from docgates._core.linkcheck import ExternalChecker, mailto_ok, tel_ok
 from docgates._core.project import load_project
 from docgates._core.transport import (
     HttpxTransport,

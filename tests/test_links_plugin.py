@@ -97,15 +97,8 @@ def test_broken_links_fail_the_strict_build_at_their_lines(
     result = build(root, tool)
     assert result.returncode == 1
     warnings = [line for line in result.stderr.splitlines() if "docgates" in line]
-    # The structure plugin speaks before the pages are built, the links plugin after.
+    # The links plugin speaks first (both log after the pages are built), in config order.
     assert warnings == [
-        "WARNING -  docgates: docs/index.md:6:1: structure/heading-skip heading 'Too deep' is an "
-        "H4 after an H1; it skips H2 Make it an H2 ('## Too deep').",
-        "WARNING -  docgates: docs/orphan.md: structure/orphan-page page 'orphan.md' is not in "
-        "nav, so no menu leads to it Add it to nav, or list it in not_in_nav if only links should "
-        "reach it.",
-        "WARNING -  docgates: mkdocs.yml:22:5: structure/nav-target-missing nav entry 'Gone' "
-        "points to 'gone.md', but it is not among the documentation files",
         "WARNING -  docgates: docs/index.md:3:1: links/anchor-not-found link "
         "'guide.md#setup-configuration' points to a missing anchor '#setup-configuration' in "
         "'guide.md' Did you mean '#setup--configuration'? The heading 'Setup & Configuration' "
@@ -120,6 +113,13 @@ def test_broken_links_fail_the_strict_build_at_their_lines(
         "target 'missing.md' is not among the documentation files",
         "WARNING -  docgates: docs/index.md:4:17: links/image-not-found image 'img/none.png': "
         "the target 'img/none.png' is not among the documentation files",
+        "WARNING -  docgates: docs/index.md:6:1: structure/heading-skip heading 'Too deep' is an "
+        "H4 after an H1; it skips H2 Make it an H2 ('## Too deep').",
+        "WARNING -  docgates: docs/orphan.md: structure/orphan-page page 'orphan.md' is not in "
+        "nav, so no menu leads to it Add it to nav, or list it in not_in_nav if only links should "
+        "reach it.",
+        "WARNING -  docgates: mkdocs.yml:22:5: structure/nav-target-missing nav entry 'Gone' "
+        "points to 'gone.md', but it is not among the documentation files",
     ]
 
 

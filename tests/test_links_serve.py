@@ -97,3 +97,31 @@ def test_rebuilds_check_only_affected_pages(
         )
         assert len(messages) == 3
         assert server.paths() == []  # rebuilds never go to the network
+
+
+@pytest.mark.slow
+def test_only_pages_whose_html_looks_wrong_are_parsed(make_project: MakeProject) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config_text = CONFIG.replace(
+        "      external_in_serve: true\n      external: true\n      external_cache: cache.sqlite\n",
+        "",
+    ).replace("  - docgates/links:\n", "  - docgates/links\n  - docgates/structure\n")
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n\n[g](guide.md#usage) [o](other.md)\n",
+            "docs/guide.md": "# Guide\n\n## Usage\n\n[ref][home]\n\n[home]: index.md\n",
+            "docs/other.md": "# Other\n\n[bad](guide.md#nope)\n\n#### Deep\n",
+        },
+        config=config_text,
+    )
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    links = config.plugins["docgates/links"]
+    links.on_config(config)
+    recorder = _Recorder(links)
+    links.engine.check = recorder
+    build(config)
+    # index.md is clean; guide.md defines a reference (HTML does not show those);
+    # other.md has a broken anchor (links) and skips a heading level (structure).
+    assert recorder.calls == [["guide.md", "other.md"], ["other.md"]]

@@ -202,12 +202,17 @@ class Engine:
         texts: dict[Path, str] | None = None,
         jobs: int = 1,
         extras: dict[str, Any] | None = None,
+        read_all: bool = True,
     ) -> Report:
         """Run ``gates`` over the project's pages (or over ``paths`` only) and report.
 
         With ``jobs`` > 1 and gates that look at one page at a time, pages are checked in
         that many forked worker processes (POSIX only; elsewhere, or for gates that need every
         page, the run stays in this process).
+
+        ``read_all=False`` reads only ``paths`` even for gates that look at every page: for a
+        front that gives those gates what they need through ``extras`` (the MkDocs plugins
+        pass the built site's ids), so that only the pages to report on are parsed.
         """
         started = time.perf_counter()
         load_gates()
@@ -235,7 +240,7 @@ class Engine:
                 report.findings.extend(part.findings)
                 report.stats.merge(part.stats)
         else:
-            to_read = targets if per_page else all_pages
+            to_read = targets if per_page or not read_all else all_pages
             self._run(gates, to_read, targets, texts or {}, report, extras)
         report.stats.files = len(targets)
         report.findings = self._finish(report.findings)

@@ -2,8 +2,10 @@
 
 The ids of each page come from its final HTML (after every plugin, so ``pymdownx.tabbed`` and
 autorefs ids are there); the files come from MkDocs' final ``Files`` (generated pages
-included); the links and their lines come from the sources. During ``mkdocs serve`` a rebuild
-re-checks only the pages an edit can affect, and never goes to the network.
+included); the links and their lines come from the sources. A page is parsed from source only
+when its built HTML shows a link that may be broken (or it defines reference links, which
+HTML does not show), so a clean page costs one pass over its HTML. During ``mkdocs serve`` a
+rebuild re-checks only the pages an edit can affect, and never goes to the network.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .._core.anchors import ids_in_html
+from .._core.builtpage import BuiltPage, link_problems, read_built
 from .._core.config import LinksSettings
 from .._core.errors import DocgatesError
 from .._core.findings import Finding
@@ -26,6 +28,23 @@ from .._core.site import Site, redirect_maps
 from ._base import GatePlugin, config_class, log, log_findings
 
 LinksConfig = config_class(LinksSettings, "LinksConfig")
+
+_BUILT: dict[str, tuple[int, BuiltPage]] = {}
+
+
+def built_page(page: Page, output: str) -> BuiltPage:
+    """The ids, links and headings of a page's final HTML, read once for both plugins.
+
+    Links point into the page's content, so that is what is read when the final page still
+    holds it unchanged (the theme's nav and chrome are most of a page); else the whole page.
+    """
+    content = page.content or ""
+    html = content if content and content in output else output
+    key = hash(html)
+    cached = _BUILT.get(page.file.src_uri)
+    if cached is None or cached[0] != key:
+        cached = _BUILT[page.file.src_uri] = (key, read_built(html))
+    return cached[1]
 
 
 def site_from_files(files: Files, config: MkDocsConfig, redirects: dict[str, str]) -> Site:
@@ -57,6 +76,7 @@ class LinksPlugin(GatePlugin):
         self.builds = 0
         self.site: Site | None = None
         self.ids: dict[str, set[str]] = {}
+        self.built: dict[str, BuiltPage] = {}
         self.pages: dict[Path, str] = {}
         self.texts: dict[Path, str] = {}
         self._last: dict[str, Any] = {}
@@ -76,7 +96,7 @@ class LinksPlugin(GatePlugin):
         if not self.enabled or self.project is None:
             return env
         self.site = site_from_files(files, config, redirect_maps(self.project))
-        self.ids = {}
+        self.ids, self.built = {}, {}
         self.pages, self.texts = {}, {}
         for file in files.documentation_pages():
             path = Path(config.docs_dir) / file.src_uri
@@ -89,12 +109,8 @@ class LinksPlugin(GatePlugin):
     @event_priority(-100)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.enabled:
-            # Links point into the page's content: read its ids there when the final page
-            # still holds it unchanged (the theme's nav and chrome are most of the page),
-            # else from the whole final page.
-            content = page.content or ""
-            html = content if content and content in output else output
-            self.ids[page.file.src_uri] = ids_in_html(html)
+            built = self.built[page.file.src_uri] = built_page(page, output)
+            self.ids[page.file.src_uri] = built.ids
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -111,16 +127,19 @@ class LinksPlugin(GatePlugin):
                     texts[path] = path.read_text(encoding="utf-8-sig")
                 except (OSError, UnicodeDecodeError):
                     continue  # MkDocs and the code gate report unreadable pages
-        targets = self._affected(texts)
+        outgoing, suspects = self._scan(texts, external="external" in gates)
+        affected = self._affected(texts, outgoing)
         extras: dict[str, Any] = {
             "site": self.site,
             "ids": self.ids,
+            "texts": texts,
             # a rebuild in `mkdocs serve` never goes to the network
             "offline": self.serving and self.builds > 0,
         }
+        targets = [p for p in affected if p in suspects]
         try:
-            report = self.engine.check(gates, targets, texts=texts, extras=extras)
-            findings = self._merge(texts, targets, extras)
+            report = self.engine.check(gates, targets, texts=texts, extras=extras, read_all=False)
+            findings = self._merge(texts, affected, extras, outgoing)
         except DocgatesError as exc:
             raise PluginError(f"docgates: {exc}") from None
         for notice in report.notices:
@@ -128,8 +147,27 @@ class LinksPlugin(GatePlugin):
         log_findings(findings)
         self.builds += 1
 
+    def _scan(
+        self, texts: dict[Path, str], *, external: bool
+    ) -> tuple[dict[str, set[str]], set[Path]]:
+        """From the built pages: the pages each page's anchors point into, and the pages to
+        parse (a link may be broken, the page defines reference links, or URLs are checked)."""
+        assert self.engine is not None
+        assert self.site is not None
+        outgoing: dict[str, set[str]] = {}
+        suspects: set[Path] = set()
+        for path, uri in self.pages.items():
+            built = self.built.get(uri)
+            if built is None:  # not rendered (excluded): nothing to report on
+                continue
+            suspect, into = link_problems(uri, built, self.site, self.ids)
+            outgoing[self.engine.project.rel(path)] = into
+            if suspect or external or "]:" in texts.get(path, ""):
+                suspects.add(path)
+        return outgoing, suspects
+
     # -- mkdocs serve: re-check only what an edit can affect -------------------------------
-    def _affected(self, texts: dict[Path, str]) -> list[Path]:
+    def _affected(self, texts: dict[Path, str], outgoing: dict[str, set[str]]) -> list[Path]:
         """Pages whose findings may have changed since the last build (all on the first):
         the edited pages, and the pages whose links point into a page whose ids changed."""
         last = self._last
@@ -141,22 +179,24 @@ class LinksPlugin(GatePlugin):
         moved = {uri for uri, ids in self.ids.items() if last["ids"].get(uri) != ids}
         for path in self.pages:
             rel = self.engine.project.rel(path) if self.engine else ""
-            if last["outgoing"].get(rel, set()) & moved:
+            if (outgoing.get(rel, set()) | last["outgoing"].get(rel, set())) & moved:
                 affected.add(path)
         return sorted(affected)
 
     def _merge(
-        self, texts: dict[Path, str], targets: list[Path], extras: dict[str, Any]
+        self,
+        texts: dict[Path, str],
+        targets: list[Path],
+        extras: dict[str, Any],
+        outgoing: dict[str, set[str]],
     ) -> list[Finding]:
-        """This run's findings for the pages it checked, the last run's for the others."""
+        """This run's findings for the pages it looked at, the last run's for the others."""
         assert self.engine is not None
         project = self.engine.project
         raw: dict[str, list[Finding]] = dict(self._last.get("raw", {}))
-        outgoing: dict[str, set[str]] = dict(self._last.get("outgoing", {}))
         for path in targets:
             rel = project.rel(path)
             raw[rel] = extras.get("by_page", {}).get(rel, [])
-            outgoing[rel] = extras.get("outgoing", {}).get(rel, set())
         present = {project.rel(p) for p in self.pages}
         raw = {rel: found for rel, found in raw.items() if rel in present}
         self._last = {

@@ -1,5 +1,10 @@
 """``docgates/structure``: pages reachable from nav, nav entries that exist, sound headings,
-front matter that follows its schema."""
+front matter that follows its schema.
+
+Nav and orphans come from MkDocs' final ``Files``; a page is parsed from source (to report at
+its lines) only when its built headings show a possible problem, or its front matter has a
+schema to follow.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
+from .._core.builtpage import BuiltPage, heading_problems
 from .._core.config import StructureSettings
 from .._core.errors import DocgatesError
-from .._core.site import redirect_maps
+from .._core.site import Site, redirect_maps
 from ._base import GatePlugin, config_class, log_findings
-from .links import site_from_files
+from .links import built_page, site_from_files
 
 StructureConfig = config_class(StructureSettings, "StructureConfig")
 
@@ -27,6 +34,13 @@ class StructurePlugin(GatePlugin):
     gate = "structure"
     settings_class = StructureSettings
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.site: Site | None = None
+        self.pages: dict[Path, str] = {}
+        self.texts: dict[Path, str] = {}
+        self.built: dict[str, tuple[BuiltPage, str | None]] = {}
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.enabled:
             self.load(config)
@@ -36,26 +50,49 @@ class StructurePlugin(GatePlugin):
     # so a nav entry to a generated page is found.
     @event_priority(-100)
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        if not self.enabled or self.engine is None or self.project is None:
+        if not self.enabled or self.project is None:
             return env
-        paths: list[Path] = []
-        texts: dict[Path, str] = {}
+        self.site = site_from_files(files, config, redirect_maps(self.project))
+        self.pages, self.texts, self.built = {}, {}, {}
         for file in files.documentation_pages():
             path = Path(config.docs_dir) / file.src_uri
+            self.pages[path] = file.src_uri
             if file.generated_by or not file.abs_src_path:
-                texts[path] = str(file.content_string)
-            paths.append(path)
-        site = site_from_files(files, config, redirect_maps(self.project))
+                self.texts[path] = str(file.content_string)
+        return env
+
+    # Last, so that the headings as every plugin left them are read.
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.enabled:
+            title = page.meta.get("title") if isinstance(page.meta, dict) else None
+            self.built[page.file.src_uri] = (
+                built_page(page, output),
+                title if isinstance(title, str) else None,
+            )
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.enabled or self.engine is None or self.site is None:
+            return
         engine = self.engine
         links = config.plugins.get("docgates/links")
         shared = getattr(links, "engine", None)
         if shared is not None and shared.project.root == engine.project.root:
-            # One parse of every page for both gates: the links plugin reads them again later.
+            # One cache of parsed pages for both gates.
             shared.settings.gates["structure"] = engine.settings.gate("structure")
             engine = shared
+        schema = bool(engine.settings.structure.front_matter_schema)
+        suspects = [
+            path
+            for path, uri in self.pages.items()
+            if uri in self.built and (schema or heading_problems(*self.built[uri]))
+        ]
+        extras = {"site": self.site, "pages": list(self.pages), "whole": True}
         try:
-            report = engine.check(["structure"], paths, texts=texts, extras={"site": site})
+            report = engine.check(
+                ["structure"], suspects, texts=self.texts, extras=extras, read_all=False
+            )
         except DocgatesError as exc:
             raise PluginError(f"docgates: {exc}") from None
         log_findings([f for f in report.findings if f.rule.startswith("structure/")])
-        return env

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .. import findings
@@ -14,8 +15,10 @@ from ..config import LinksSettings
 from ..document import Document, Link
 from ..engine import RunContext, register
 from ..findings import Finding
-from ..linkcheck import ExternalChecker, Outcome
 from ..source import Span
+
+if TYPE_CHECKING:
+    from ..linkcheck import Outcome
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ def open_cache(ctx: RunContext, settings: LinksSettings) -> LinkCache | None:
 # One run for all pages: each URL is checked once, wherever it appears (never in forked workers).
 @register("external", all_pages=True, inline=True)
 def run_external(ctx: RunContext) -> None:
+    from ..linkcheck import ExternalChecker  # httpx is imported only when URLs are checked
+
     settings = ctx.settings.links
     where = places(ctx.target_documents("links"))
     cache = open_cache(ctx, settings)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -55,6 +56,8 @@ class AnchorIndex:
 
     def __init__(self, ctx: RunContext, settings: LinksSettings) -> None:
         self.project = ctx.project
+        self.engine = ctx.engine
+        self.texts: dict[Path, str] = ctx.extras.get("texts") or {}
         self.documents = {ctx.project.doc_uri(d.path): d for d in ctx.documents.values()}
         self.builder = AnchorBuilder(ctx.project.markdown)
         self.built: dict[str, set[str]] | None = ctx.extras.get("ids")
@@ -66,10 +69,21 @@ class AnchorIndex:
         self._source: dict[str, PageAnchors] = {}
         self._ids: dict[str, set[str] | None] = {}
 
+    def document(self, uri: str) -> Document | None:
+        """The parsed page ``uri``: one of the run's pages, or read now (and cached)."""
+        doc = self.documents.get(uri)
+        if doc is None and is_page(uri):
+            path = self.project.docs_dir / uri
+            if path in self.texts or path.is_file():
+                read = self.engine.read(path, inline=True, text=self.texts.get(path))
+                if isinstance(read, Document):
+                    doc = self.documents[uri] = read
+        return doc
+
     def source(self, uri: str) -> PageAnchors | None:
         """The ids docgates computes from the page's source (for hints and structure)."""
         if uri not in self._source:
-            doc = self.documents.get(uri)
+            doc = self.document(uri)
             if doc is None:
                 return None
             self._source[uri] = self.builder.build(doc)
@@ -84,7 +98,7 @@ class AnchorIndex:
         if self.built is not None:
             result = self.built.get(uri)
         elif self.renderer is not None and page is not None:
-            doc = self.documents[uri]
+            doc = self.documents[uri]  # read by source() above
             rendered = self.renderer.ids(doc.path)
             if rendered is not None:
                 # autorefs anchors exist only once the autorefs plugin runs
@@ -99,7 +113,7 @@ class AnchorIndex:
         (never when the ids come from the built HTML)."""
         if self.built is not None:
             return None
-        doc = self.documents.get(uri)
+        doc = self.document(uri)
         if doc is None:
             return None
         if "mkdocstrings" in self.project.plugin_names:

@@ -29,7 +29,7 @@ from ..site import BLOG_PLUGINS, Site, site_from_project
 NAV_PLUGINS = ("literate-nav", "awesome-pages", "awesome-nav", "mkdocs-awesome-nav")
 
 
-def orphans(project: Project, docs: list[Document]) -> list[Finding]:
+def orphans(project: Project, pages: list[Path]) -> list[Finding]:
     """Pages ``nav`` does not reach; silent with no nav (MkDocs then lists every page)."""
     if project.nav is None or any(p in project.plugin_names for p in NAV_PLUGINS):
         return []
@@ -43,8 +43,8 @@ def orphans(project: Project, docs: list[Document]) -> list[Finding]:
             post_dir = str(entry.options.get("post_dir", "{blog}/posts"))
             managed.append(post_dir.replace("{blog}", blog).strip("/") + "/")
     found = []
-    for doc in docs:
-        uri = project.doc_uri(doc.path)
+    for path in pages:
+        uri = project.doc_uri(path)
         if uri in listed or uri.startswith("../"):
             continue
         if project.not_in_nav is not None and project.not_in_nav.match_file(uri):
@@ -54,7 +54,7 @@ def orphans(project: Project, docs: list[Document]) -> list[Finding]:
         found.append(
             findings.make(
                 "structure/orphan-page",
-                doc.rel,
+                project.rel(path),
                 None,
                 None,
                 f"page '{uri}' is not in nav, so no menu leads to it",
@@ -267,8 +267,10 @@ def run_structure(ctx: RunContext) -> None:
     if not isinstance(site, Site):
         site = site_from_project(ctx.project, ctx.settings.links.generated)
     if settings.orphans:
-        report.extend(orphans(ctx.project, docs))
-    whole = ctx.targets >= set(ctx.documents)
+        # A front that checks only some pages' headings (the MkDocs plugin) names every page.
+        pages = ctx.extras.get("pages") or [d.path for d in docs]
+        report.extend(orphans(ctx.project, pages))
+    whole = ctx.extras.get("whole") or ctx.targets >= set(ctx.documents)
     if whole and ctx.project.nav is not None:
         report.extend(nav_targets(ctx.project, site))
     builder = AnchorBuilder(ctx.project.markdown)
