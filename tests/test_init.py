@@ -278,7 +278,11 @@ def test_plugins_and_hooks_are_added_to_existing_files(tmp_path: Path) -> None:
     ctx = context(root)
     changes = {c.path: c for c in plan(ctx)}
     assert changes["mkdocs.yml"].status == "edit"
-    assert changes["mkdocs.yml"].diff().splitlines()[-1] == "+  - docgates/code"
+    assert changes["mkdocs.yml"].diff().splitlines()[-3:] == [
+        "+  - docgates/code",
+        "+  - docgates/links",
+        "+  - docgates/structure",
+    ]
     apply(ctx, list(changes.values()))
     config = (root / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     assert config.startswith(
@@ -327,7 +331,10 @@ def test_cli_shows_diffs_and_exit_codes(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(root)
     first = runner.invoke(main, ["init", "--python", "3.12"])
     assert first.exit_code == 0, first.output
-    assert "update     mkdocs.yml (search, docgates/code)\n" in first.output
+    assert (
+        "update     mkdocs.yml (search, docgates/code, docgates/links, docgates/structure)\n"
+        in first.output
+    )
     (root / ".github/workflows/docs.yml").write_text("name: edited\n")
     again = runner.invoke(main, ["init", "--python", "3.12"])
     assert again.exit_code == 1
@@ -355,6 +362,9 @@ def test_plugins_already_listed_are_not_added_again(tmp_path: Path) -> None:
           - search
           - docgates/code:
               timeout: 5
+          - docgates/links
+          - docgates/structure:
+              orphans: false
           - mkdocstrings:
               handlers: {}
         """

@@ -101,22 +101,22 @@ def test_broken_links_fail_the_strict_build_at_their_lines(
     assert warnings == [
         "WARNING -  docgates: docs/index.md:3:1: links/anchor-not-found link "
         "'guide.md#setup-configuration' points to a missing anchor '#setup-configuration' in "
-        "'guide.md' Did you mean '#setup--configuration'? The heading 'Setup & Configuration' "
+        "'guide.md'. Did you mean '#setup--configuration'? The heading 'Setup & Configuration' "
         "gets '#setup--configuration' from this site's toc.slugify "
         "(pymdownx.slugs.slugify(case='lower')); '#setup-configuration' is what "
         "Python-Markdown's default slugify makes of it.",
         "WARNING -  docgates: docs/index.md:3:35: links/anchor-not-found link "
         "'guide.md#setup--configuration-pipx' points to a missing anchor "
-        "'#setup--configuration-pipx' in 'guide.md' Did you mean "
+        "'#setup--configuration-pipx' in 'guide.md'. Did you mean "
         "'#setup--configuration-pip'?",
         "WARNING -  docgates: docs/index.md:4:1: links/page-not-found link 'missing.md': the "
         "target 'missing.md' is not among the documentation files",
         "WARNING -  docgates: docs/index.md:4:17: links/image-not-found image 'img/none.png': "
         "the target 'img/none.png' is not among the documentation files",
         "WARNING -  docgates: docs/index.md:6:1: structure/heading-skip heading 'Too deep' is an "
-        "H4 after an H1; it skips H2 Make it an H2 ('## Too deep').",
+        "H4 after an H1; it skips H2. Make it an H2 ('## Too deep').",
         "WARNING -  docgates: docs/orphan.md: structure/orphan-page page 'orphan.md' is not in "
-        "nav, so no menu leads to it Add it to nav, or list it in not_in_nav if only links should "
+        "nav, so no menu leads to it. Add it to nav, or list it in not_in_nav if only links should "
         "reach it.",
         "WARNING -  docgates: mkdocs.yml:22:5: structure/nav-target-missing nav entry 'Gone' "
         "points to 'gone.md', but it is not among the documentation files",

@@ -93,7 +93,7 @@ def test_rebuilds_check_only_affected_pages(
         assert recorder.calls[-1] == ["guide.md", "index.md"]
         assert messages[0] == (
             "docs/index.md:3:1: links/anchor-not-found link 'guide.md#usage' points to a missing "
-            "anchor '#usage' in 'guide.md' Did you mean '#use'?"
+            "anchor '#usage' in 'guide.md'. Did you mean '#use'?"
         )
         assert len(messages) == 3
         assert server.paths() == []  # rebuilds never go to the network

@@ -472,7 +472,9 @@ def test_old_reports_are_called_stale_and_docs_problems_fill_the_quality_tile(
     text = page_text(page)
     assert "⚠ Stale: the test report was written " in text
     assert "before this build (2020-01-01 00:00 UTC)." in text
-    assert "docgates on this site ✗ 1 errors, 0 warnings 2 pages checked" in text
+    # docs/broken.md is not in the nav either: the structure gate's orphan warning.
+    assert "docgates on this site ✗ 1 errors, 1 warnings 2 pages checked" in text
+    assert "Orphan pages 1" in text
     assert "Failing examples 1" in text
     assert "docs/broken.md:4:" in text
 

@@ -115,8 +115,21 @@ class Site:
         return None
 
 
-def site_from_project(project: Project, generated: Iterable[str] = ()) -> Site:
-    """The site MkDocs would build from ``docs_dir`` (the CLI's view)."""
+def docgates_pages(project: Project, settings: Any) -> set[str]:
+    """Pages docgates' own plugins write at build time (the status gate's pages)."""
+    if project.plugin("docgates/status") is None:
+        return set()
+    status = settings.gate("status")
+    if not status.enabled:
+        return set()
+    return {str(p).lstrip("/") for p in (status.status_page, status.coverage_page) if p}
+
+
+def site_from_project(
+    project: Project, generated: Iterable[str] = (), known: Iterable[str] = ()
+) -> Site:
+    """The site MkDocs would build from ``docs_dir`` (the CLI's view); ``known`` pages are
+    written at build time by a plugin docgates knows (its own status gate)."""
     import pathspec
 
     pages: set[str] = set()
@@ -146,6 +159,7 @@ def site_from_project(project: Project, generated: Iterable[str] = ()) -> Site:
         if entry is not None:
             blog = str(entry.options.get("blog_dir", "blog")).strip("/")
             patterns += [f"/{blog}/archive/", f"/{blog}/category/", f"/{blog}/page/"]
+    pages |= set(known)
     return Site(
         pages=pages,
         files=files,

@@ -28,7 +28,7 @@ from ..document import Document, Link
 from ..engine import RunContext, register
 from ..findings import Finding, Severity
 from ..project import Project
-from ..site import Site, hooks_of, is_page, site_from_project
+from ..site import Site, docgates_pages, hooks_of, is_page, site_from_project
 from ..slughints import diagnose
 
 _AMP_SUBSTITUTE = "\x02amp\x03"
@@ -433,7 +433,9 @@ def site_for(ctx: RunContext, settings: LinksSettings) -> Site:
     site = ctx.extras.get("site")
     if isinstance(site, Site):
         return site
-    return site_from_project(ctx.project, settings.generated)
+    return site_from_project(
+        ctx.project, settings.generated, docgates_pages(ctx.project, ctx.settings)
+    )
 
 
 @register("links", all_pages=True, inline=True)

@@ -23,7 +23,7 @@ from ..engine import RunContext, register
 from ..errors import ConfigError
 from ..findings import Finding, Severity
 from ..project import Project
-from ..site import BLOG_PLUGINS, Site, site_from_project
+from ..site import BLOG_PLUGINS, Site, docgates_pages, site_from_project
 
 #: Plugins that build the nav from something other than ``nav:`` in the config.
 NAV_PLUGINS = ("literate-nav", "awesome-pages", "awesome-nav", "mkdocs-awesome-nav")
@@ -265,7 +265,8 @@ def run_structure(ctx: RunContext) -> None:
     report = ctx.report.findings
     site = ctx.extras.get("site")
     if not isinstance(site, Site):
-        site = site_from_project(ctx.project, ctx.settings.links.generated)
+        known = docgates_pages(ctx.project, ctx.settings)
+        site = site_from_project(ctx.project, ctx.settings.links.generated, known)
     if settings.orphans:
         # A front that checks only some pages' headings (the MkDocs plugin) names every page.
         pages = ctx.extras.get("pages") or [d.path for d in docs]
