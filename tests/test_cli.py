@@ -188,3 +188,12 @@ def test_python_dash_m_and_version(project: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stdout.startswith("docs/index.md:4:5: error:")
+
+
+def test_include_problems_belong_to_the_code_gate(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_project({"docs/index.md": '# Home\n\n--8<-- "missing.md"\n'}))
+    assert "code/include-missing" in invoke("check", "--only", "code")[1]
+    code, out = invoke("check", "--only", "links")
+    assert (code, "include-missing" in out) == (0, False)

@@ -269,7 +269,13 @@ class Engine:
                 report.findings.append(result)
         for doc in documents.values():
             if doc.rel in target_rels:
-                report.findings.extend(doc.findings)
+                # Problems found while reading a page: unreadable files concern every gate,
+                # include problems (code/include-*) only the code gate.
+                report.findings.extend(
+                    f
+                    for f in doc.findings
+                    if f.rule.startswith("source/") or f.rule.split("/", 1)[0] in gates
+                )
         ctx = RunContext(
             self.project, self.settings, documents, target_rels, report, self, extras or {}
         )
