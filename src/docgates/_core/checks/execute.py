@@ -12,13 +12,15 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import CodeSettings
 from ..document import CodeBlock, Document
 from ..engine import Engine, RunContext, follow, prepare
-from ..execute import Execution, execute, plan_page, prestart
-from ..execute.update import apply
 from ..findings import Finding, Severity
+
+if TYPE_CHECKING:  # the execution machinery is imported only when something runs
+    from ..execute import Execution
 
 _LAST: dict[int, tuple[weakref.ref[Engine], Execution]] = {}
 """The last execution of each engine (engines are not hashable: keyed by id, held weakly)."""
@@ -35,6 +37,8 @@ def run_documents(
     ``broken`` holds the places (path, line) of known syntax errors: blocks with one are not
     run, and the others are not compiled again here. Without it, blocks are compiled to know.
     """
+    from ..execute import execute, plan_page, prestart
+
     if settings.execute and docs:
         prestart(settings, root, len(docs))  # boots while the pages are planned
     if broken is None:
@@ -99,13 +103,29 @@ def last_execution(engine: Engine) -> Execution | None:
 def boot_workers(engine: Engine, pages: list[Path]) -> None:
     """With execution on, start the worker pool while the pages are read."""
     if engine.settings.code.execute and pages:
+        from ..execute import prestart
+
         prestart(engine.settings.code, engine.project.root, len(pages))
+
+
+def _may_run(docs: list[Document], settings: CodeSettings) -> bool:
+    """Whether anything could run: execution is on, or a block carries a marker that may opt
+    in (the planner decides which do). Keeps compile-only runs from loading the machinery."""
+    if settings.execute:
+        return True
+    return any(
+        block.option("exec") is not None or block.option("docgates") is not None
+        for doc in docs
+        for block in doc.blocks
+    )
 
 
 @follow("code")
 def run_execute(ctx: RunContext) -> None:
     settings = ctx.settings.code
     docs = ctx.target_documents("code")
+    if not _may_run(docs, settings):
+        return
     broken = {(f.path, f.line or 0) for f in ctx.report.findings if f.rule == "code/syntax-error"}
     execution = run_documents(docs, settings, ctx.project.root, broken)
     for key in [k for k, (ref, _) in _LAST.items() if ref() is None]:
@@ -136,6 +156,8 @@ def run_execute(ctx: RunContext) -> None:
             else:
                 report.findings.extend(verdict.findings)
     if edits:
+        from ..execute.update import apply
+
         changed = apply(ctx.project.root, edits)
         for path, count in sorted(changed.items()):
             report.notices.append(
