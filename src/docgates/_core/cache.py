@@ -66,9 +66,7 @@ class LinkCache:
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            db = self._connect()
-            db.execute("SELECT count(*) FROM outcomes").fetchone()
-            return db
+            return self._connect()
         except sqlite3.DatabaseError as exc:
             self.problem = f"the link cache '{self.path}' could not be read ({exc}); rebuilt it"
             self.path.unlink(missing_ok=True)
@@ -76,9 +74,14 @@ class LinkCache:
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute(_SCHEMA)
-        db.commit()
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_SCHEMA)
+            db.commit()
+            db.execute("SELECT count(*) FROM outcomes").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()  # a corrupt file: let go of it before it is replaced
+            raise
         return db
 
     def get(self, url: str, now: float | None = None, *, any_age: bool = False) -> Cached | None:
