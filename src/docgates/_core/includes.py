@@ -243,29 +243,23 @@ class Expander:
                 if self.options.snippets
                 else ""
             )
-            result.findings.append(
-                findings.make(
-                    "code/include-missing",
-                    span.path,
-                    span.line,
-                    span.column,
-                    f"snippet '{name}' not found (searched base_path {bases})"
-                    + _included_by(span, page_rel),
-                    hint=_did_you_mean(name, self.root),
-                )
+            _report(
+                result,
+                "code/include-missing",
+                span,
+                f"snippet '{name}' not found (searched base_path {bases})"
+                + _included_by(span, page_rel),
+                hint=_did_you_mean(name, self.root),
             )
             result.includes.append(Include("snippet", spec, span))
             return
         if path in stack or len(stack) > MAX_DEPTH:
-            result.findings.append(
-                findings.make(
-                    "code/include-cycle",
-                    span.path,
-                    span.line,
-                    span.column,
-                    f"snippet '{name}' includes itself (through {_chain(stack, path, self.root)}); "
-                    "MkDocs skips it" + _included_by(span, page_rel),
-                )
+            _report(
+                result,
+                "code/include-cycle",
+                span,
+                f"snippet '{name}' includes itself (through {_chain(stack, path, self.root)}); "
+                "MkDocs skips it" + _included_by(span, page_rel),
             )
             return
         loaded = self._load(path, span, result, page_rel)
@@ -280,17 +274,13 @@ class Expander:
             section = match.group("section")
             selected = _select_section(selected, section)
             if not selected:
-                result.findings.append(
-                    findings.make(
-                        "code/include-missing",
-                        span.path,
-                        span.line,
-                        span.column,
-                        f"section '{section}' not found in snippet '{name}'"
-                        + _included_by(span, page_rel),
-                        hint=f"Mark it with '--8<-- [start:{section}]' and "
-                        f"'--8<-- [end:{section}]'.",
-                    )
+                _report(
+                    result,
+                    "code/include-missing",
+                    span,
+                    f"section '{section}' not found in snippet '{name}'"
+                    + _included_by(span, page_rel),
+                    hint=f"Mark it with '--8<-- [start:{section}]' and '--8<-- [end:{section}]'.",
                 )
         dedent = 0
         if (
@@ -336,20 +326,27 @@ class Expander:
         result.files.add(path)
         if problem is not None:
             if span is not None:
-                result.findings.append(
-                    findings.make(
-                        problem.rule,
-                        span.path,
-                        span.line,
-                        span.column,
-                        f"included file '{relpath(path, self.root)}' cannot be read: "
-                        f"{problem.message}" + _included_by(span, page_rel),
-                    )
+                _report(
+                    result,
+                    problem.rule,
+                    span,
+                    f"included file '{relpath(path, self.root)}' cannot be read: "
+                    f"{problem.message}" + _included_by(span, page_rel),
                 )
             return None
         if lines and lines[-1] == "":
             lines = lines[:-1]
         return lines
+
+    def _missing(self, result: Expansion, kind: str, name: str, span: Span, page_rel: str) -> None:
+        _report(
+            result,
+            "code/include-missing",
+            span,
+            f"include target '{name}' not found" + _included_by(span, page_rel),
+            hint=_did_you_mean(name, self.root),
+        )
+        result.includes.append(Include(kind, name, span))
 
     # -- {* file *} and {! file !} -----------------------------------------------------------
     def _variants(
@@ -368,17 +365,7 @@ class Expander:
         named = (self.root / name).resolve()
         files = _variant_files(named)
         if not files:
-            result.findings.append(
-                findings.make(
-                    "code/include-missing",
-                    span.path,
-                    span.line,
-                    span.column,
-                    f"include target '{name}' not found" + _included_by(span, page_rel),
-                    hint=_did_you_mean(name, self.root),
-                )
-            )
-            result.includes.append(Include("variants", name, span))
+            self._missing(result, "variants", name, span, page_rel)
             return
         first = len(out)
         for path in files:
@@ -416,28 +403,15 @@ class Expander:
         base = self.options.mdx_include_base or self.root
         path = (base / name).resolve()
         if not path.is_file():
-            result.findings.append(
-                findings.make(
-                    "code/include-missing",
-                    span.path,
-                    span.line,
-                    span.column,
-                    f"include target '{name}' not found" + _included_by(span, page_rel),
-                    hint=_did_you_mean(name, self.root),
-                )
-            )
-            result.includes.append(Include("mdx", name, span))
+            self._missing(result, "mdx", name, span, page_rel)
             return
         if path in stack or len(stack) > MAX_DEPTH:
-            result.findings.append(
-                findings.make(
-                    "code/include-cycle",
-                    span.path,
-                    span.line,
-                    span.column,
-                    f"'{name}' includes itself (through {_chain(stack, path, self.root)})"
-                    + _included_by(span, page_rel),
-                )
+            _report(
+                result,
+                "code/include-cycle",
+                span,
+                f"'{name}' includes itself (through {_chain(stack, path, self.root)})"
+                + _included_by(span, page_rel),
             )
             return
         loaded = self._load(path, span, result, page_rel)
@@ -456,6 +430,15 @@ class Expander:
             page_rel,
         )
         result.includes.append(Include("mdx", name, span, (path,), first, len(out) - 1))
+
+
+def _report(
+    result: Expansion, rule: str, span: Span, message: str, *, hint: str | None = None
+) -> None:
+    """Record a problem of an include at the include's place."""
+    result.findings.append(
+        findings.make(rule, span.path, span.line, span.column, message, hint=hint)
+    )
 
 
 def _included_by(span: Span, page_rel: str) -> str:
