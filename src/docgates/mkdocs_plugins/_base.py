@@ -85,6 +85,12 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
             return [(option, base.ValidationError(_plain(exc)))], []
         return super().load_config(options, config_file_path)
 
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        # Every gate reads the project the same way, as soon as MkDocs' config is complete.
+        if self.enabled:
+            self.load(config)
+        return config
+
     @property
     def enabled(self) -> bool:
         return bool(self.config.get("enabled", True))

@@ -32,11 +32,6 @@ class CodePlugin(GatePlugin):
         """Failing blocks are shown on the page only while serving, never in a built site."""
         return self.command == "serve"
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        if self.enabled:
-            self.load(config)
-        return config
-
     # Run after other plugins have added their pages (gen-files, blog, i18n) so that
     # generated Markdown is checked too.
     @event_priority(-50)

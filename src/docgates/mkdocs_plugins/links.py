@@ -85,11 +85,6 @@ class LinksPlugin(GatePlugin):
     def serving(self) -> bool:
         return self.command == "serve"
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        if self.enabled:
-            self.load(config)
-        return config
-
     # After every other plugin has added, removed or excluded files: the Files are final.
     @event_priority(-100)
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:

@@ -26,11 +26,6 @@ class StatusPlugin(GatePlugin):
     settings_class = StatusSettings
     collected: Collected | None = None
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        if self.enabled:
-            self.load(config)
-        return config
-
     # Early (before the default 0 and docgates/code's -50), so that every other plugin,
     # search and the nav see the generated pages as if they were on disk.
     @event_priority(50)

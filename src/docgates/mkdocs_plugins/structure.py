@@ -41,11 +41,6 @@ class StructurePlugin(GatePlugin):
         self.texts: dict[Path, str] = {}
         self.built: dict[str, tuple[BuiltPage, str | None]] = {}
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        if self.enabled:
-            self.load(config)
-        return config
-
     # After every other plugin has added its pages (gen-files, blog): the Files are final,
     # so a nav entry to a generated page is found.
     @event_priority(-100)
