@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -14,7 +13,7 @@ from mkdocs.structure.pages import Page
 from .._core.checks.execute import BlockFailure, failing_blocks
 from .._core.config import CodeSettings
 from .._core.errors import ConfigError, DocgatesError
-from ._base import GatePlugin, config_class, log, log_findings
+from ._base import GatePlugin, config_class, log, log_findings, page_sources
 
 CodeConfig = config_class(CodeSettings, "CodeConfig")
 
@@ -27,11 +26,6 @@ class CodePlugin(GatePlugin):
     settings_class = CodeSettings
     failures: dict[str, list[BlockFailure]]
 
-    @property
-    def serving(self) -> bool:
-        """Failing blocks are shown on the page only while serving, never in a built site."""
-        return self.command == "serve"
-
     # Run after other plugins have added their pages (gen-files, blog, i18n) so that
     # generated Markdown is checked too.
     @event_priority(-50)
@@ -39,20 +33,15 @@ class CodePlugin(GatePlugin):
         self.failures = {}
         if not self.enabled or self.engine is None:
             return files
-        paths: list[Path] = []
-        texts: dict[Path, str] = {}
-        for file in files.documentation_pages():
-            path = Path(config.docs_dir) / file.src_uri
-            if file.generated_by or not file.abs_src_path:
-                texts[path] = _content(file)
-            paths.append(path)
+        pages, texts = page_sources(files, config.docs_dir)
         try:
-            report = self.engine.check(["code"], paths, texts=texts)
+            report = self.engine.check(["code"], list(pages), texts=texts)
         except (DocgatesError, ConfigError) as exc:
             raise PluginError(f"docgates: {exc}") from None
         for notice in report.notices:
             log.info(f"docgates: {notice}")
         log_findings(report.findings)
+        # Failing blocks are shown on the page only while serving, never in a built site.
         if self.serving:
             self.failures = failing_blocks(self.engine, report.findings)
         return files
@@ -100,10 +89,3 @@ def _box(failure: BlockFailure, admonition: bool) -> list[str]:
     if admonition:
         return [f'!!! failure "{title}"', "", *(f"        {t}" for t in body)]
     return [f"> **{title}**", ">", *(f">     {t}" for t in body)]
-
-
-def _content(file: Any) -> str:
-    try:
-        return str(file.content_string)
-    except (OSError, UnicodeDecodeError):  # pragma: no cover - MkDocs reports it itself
-        return ""

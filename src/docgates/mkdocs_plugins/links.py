@@ -25,7 +25,7 @@ from .._core.config import LinksSettings
 from .._core.errors import DocgatesError
 from .._core.findings import Finding
 from .._core.site import Site, redirect_maps
-from ._base import GatePlugin, config_class, log, log_findings
+from ._base import GatePlugin, config_class, log, log_findings, page_sources
 
 LinksConfig = config_class(LinksSettings, "LinksConfig")
 
@@ -81,10 +81,6 @@ class LinksPlugin(GatePlugin):
         self.texts: dict[Path, str] = {}
         self._last: dict[str, Any] = {}
 
-    @property
-    def serving(self) -> bool:
-        return self.command == "serve"
-
     # After every other plugin has added, removed or excluded files: the Files are final.
     @event_priority(-100)
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
@@ -92,12 +88,7 @@ class LinksPlugin(GatePlugin):
             return env
         self.site = site_from_files(files, config, redirect_maps(self.project))
         self.ids, self.built = {}, {}
-        self.pages, self.texts = {}, {}
-        for file in files.documentation_pages():
-            path = Path(config.docs_dir) / file.src_uri
-            self.pages[path] = file.src_uri
-            if file.generated_by or not file.abs_src_path:
-                self.texts[path] = str(file.content_string)
+        self.pages, self.texts = page_sources(files, config.docs_dir)
         return env
 
     # Last, so that the ids every other plugin adds to the page (autorefs, tabs) are seen.

@@ -21,7 +21,7 @@ from .._core.builtpage import BuiltPage, heading_problems
 from .._core.config import StructureSettings
 from .._core.errors import DocgatesError
 from .._core.site import Site, redirect_maps
-from ._base import GatePlugin, config_class, log_findings
+from ._base import GatePlugin, config_class, log_findings, page_sources
 from .links import built_page, site_from_files
 
 StructureConfig = config_class(StructureSettings, "StructureConfig")
@@ -48,12 +48,8 @@ class StructurePlugin(GatePlugin):
         if not self.enabled or self.project is None:
             return env
         self.site = site_from_files(files, config, redirect_maps(self.project))
-        self.pages, self.texts, self.built = {}, {}, {}
-        for file in files.documentation_pages():
-            path = Path(config.docs_dir) / file.src_uri
-            self.pages[path] = file.src_uri
-            if file.generated_by or not file.abs_src_path:
-                self.texts[path] = str(file.content_string)
+        self.built = {}
+        self.pages, self.texts = page_sources(files, config.docs_dir)
         return env
 
     # Last, so that the headings as every plugin left them are read.
