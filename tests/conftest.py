@@ -36,6 +36,8 @@ plugins:
   - docgates/code
 """
 
+pytest_plugins = ["tests.servers"]
+
 MakeProject = Callable[..., Path]
 
 

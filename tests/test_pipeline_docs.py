@@ -79,7 +79,7 @@ COMMANDS = commands()
 
 
 def test_the_pages_have_commands_to_check() -> None:
-    assert len(PAGES) == 6
+    assert len(PAGES) == 7
     assert len(COMMANDS) > 40
 
 

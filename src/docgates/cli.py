@@ -200,7 +200,12 @@ def check(
 @click.option("--fail-under", type=float, help="The total coverage gate, in percent.")
 @click.option("--fail-under-file", type=float, help="The per-file coverage gate, in percent.")
 @click.option("--github-repo", metavar="OWNER/NAME", help="Read GitHub Actions data of this repo.")
-@click.option("--history", metavar="FILE", help="The history store (SQLite); '' keeps none.")
+@click.option(
+    "--history",
+    metavar="URL",
+    help="The history store: a SQLite file, or postgresql://… (default: $DOCGATES_HISTORY_URL, "
+    "then the config); '' keeps none.",
+)
 @click.option("--no-record", is_flag=True, help="Do not add this run to the history store.")
 def status(
     path: Path | None,
@@ -429,6 +434,15 @@ def _print_rich(report: Report) -> None:
     style = "bold red" if report.failed else "bold green"
     console.print(Text(summary(report), style=style))
 
+
+def _register_commands() -> None:
+    # Commands with modules of their own (docgates/commands/).
+    from .commands.db import db
+
+    main.add_command(db)
+
+
+_register_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

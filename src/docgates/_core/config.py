@@ -172,7 +172,15 @@ class StatusSettings(GateSettings):
 
     history: str = ".docgates/history.sqlite"
     """The history store: a SQLite file the CI keeps between runs (e.g. with
-    ``actions/cache``). Empty keeps no history."""
+    ``actions/cache``), or a PostgreSQL database shared by many repositories and branches
+    (``postgresql://user@host:5432/db``; the environment variable ``DOCGATES_HISTORY_URL``
+    overrides this option). Empty keeps no history."""
+
+    history_repository: str = ""
+    """The name this site's builds are kept under in a shared PostgreSQL history; empty: the
+    ``github.repo``, else ``$GITHUB_REPOSITORY``, else the git remote ``origin``
+    (``host/owner/name``), else the project folder's name. Each site reads its own
+    repository's builds (of every branch)."""
 
     history_url: str = ""
     """Where the published ``history.json`` lives (a URL or a file): read when the history
@@ -306,6 +314,23 @@ GATES: dict[str, type[GateSettings]] = {
     "status": StatusSettings,
 }
 """The gates by name. Each gate's settings class; more gates register themselves here."""
+
+ENVIRONMENT: dict[str, tuple[str, str]] = {
+    "DOCGATES_CACHE_URL": ("links", "external_cache"),
+    "DOCGATES_HISTORY_URL": ("status", "history"),
+}
+"""Environment variables that set an option, for a CI fleet that shares servers: they
+override the config files, and the CLI's flags override them."""
+
+
+def environment_options(gate: str, env: Mapping[str, str]) -> dict[str, Any]:
+    """The options of ``gate`` that ``env`` sets (see :data:`ENVIRONMENT`)."""
+    return {
+        option: env[name]
+        for name, (owner, option) in ENVIRONMENT.items()
+        if owner == gate and env.get(name)
+    }
+
 
 GATE_ALIASES: dict[str, str] = {"external": "links"}
 """Checks that read another gate's settings: external URL checking is configured with links."""

@@ -8,6 +8,7 @@ and the docgates settings from the plugin entries and ``pyproject.toml``.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -150,7 +151,8 @@ class Project:
         return {entry.name for entry in self.plugins}
 
     def settings(self, overrides: Mapping[str, Mapping[str, Any]] | None = None) -> cfg.Settings:
-        """Resolve every gate's settings: plugin entry, then ``[tool.docgates]``, then flags."""
+        """Resolve every gate's settings: plugin entry, then ``[tool.docgates]``, then the
+        environment (``DOCGATES_CACHE_URL``, ``DOCGATES_HISTORY_URL``), then flags."""
         settings = cfg.Settings()
         for gate, klass in cfg.GATES.items():
             value: cfg.GateSettings = klass()
@@ -174,6 +176,9 @@ class Project:
                     locate=self._toml_locator(gate),
                     base=value,
                 )
+            from_env = cfg.environment_options(gate, os.environ)
+            if from_env:
+                value = cfg.parse_gate(klass, from_env, gate="environment", base=value)
             if overrides and gate in overrides:
                 value = cfg.parse_gate(klass, overrides[gate], gate=f"--{gate} option", base=value)
             settings.gates[gate] = value

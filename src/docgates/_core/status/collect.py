@@ -17,10 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Union
+from urllib.parse import urlsplit
 
 import httpx
 
 from ..config import Settings, StatusSettings
+from ..dsn import is_postgres, redact
 from ..engine import SOURCE_GATES, Engine
 from ..findings import Finding, make
 from ..project import Project
@@ -29,7 +32,10 @@ from .coverage import CoverageError, html_pages, read_coverage
 from .history import MemoryStore, SqliteStore, read_published
 from .model import HistoryEntry, InputNote, Quality, Snapshot
 
-Store = SqliteStore | MemoryStore
+if TYPE_CHECKING:
+    from .pghistory import PostgresStore
+
+Store = Union[SqliteStore, MemoryStore, "PostgresStore"]
 
 
 @dataclass
@@ -72,7 +78,7 @@ def collect(
     found: list[Finding] = []
     _read_tests(project, s, snap, found)
     html_dir = _read_coverage(project, s, snap, found)
-    store, history, seed = _open_history(project, s, snap, found)
+    store, history, seed = _open_history(project, s, snap, found, env)
     if s.github is not None and s.github.repo:
         data = github.fetch(s.github, store, now, transport=transport, user_agent=_agent())
         snap.github = data
@@ -204,12 +210,47 @@ def _read_coverage(
     return folder
 
 
+def repository_name(project: Project, s: StatusSettings, env: Mapping[str, str]) -> str:
+    """The name this site's builds are kept under in a shared history database."""
+    if s.history_repository:
+        return s.history_repository
+    if s.github is not None and s.github.repo:
+        return s.github.repo
+    if env.get("GITHUB_REPOSITORY"):
+        return env["GITHUB_REPOSITORY"]
+    remote = _git(project.root, "remote", "get-url", "origin")
+    if remote:
+        return _remote_name(remote)
+    return project.root.name
+
+
+def _remote_name(remote: str) -> str:
+    """``host/owner/name`` of a git remote URL (https, ssh or scp-like), credentials dropped."""
+    text = remote.strip()
+    if "://" in text:
+        parts = urlsplit(text)
+        text = f"{parts.hostname or ''}{parts.path}"
+    elif ":" in text:  # git@github.com:owner/name.git
+        host, _, path = text.partition(":")
+        text = f"{host.rsplit('@', 1)[-1]}/{path}"
+    text = text.rstrip("/")
+    return text[:-4] if text.endswith(".git") else text
+
+
 def _open_history(
-    project: Project, s: StatusSettings, snap: Snapshot, found: list[Finding]
+    project: Project,
+    s: StatusSettings,
+    snap: Snapshot,
+    found: list[Finding],
+    env: Mapping[str, str],
 ) -> tuple[Store, list[HistoryEntry], list[HistoryEntry]]:
     store: Store
     if not s.history:
         store = MemoryStore()
+    elif is_postgres(s.history):
+        from .pghistory import PostgresStore
+
+        store = PostgresStore(s.history, repository_name(project, s, env))
     else:
         path = project.root / s.history
         try:
@@ -246,7 +287,7 @@ def _open_history(
                 )
             )
     elif s.history:
-        snap.inputs.append(InputNote("history", s.history, "ok", f"{len(entries)} entries"))
+        snap.inputs.append(InputNote("history", redact(s.history), "ok", f"{len(entries)} entries"))
     return store, entries or seed, seed
 
 
