@@ -15,6 +15,7 @@ from docgates._core.status.collect import _remote_name, repository_name
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
+        # pragma: allowlist nextline secret
         ("postgresql://ci:s3cret@db:5432/x", "postgresql://ci:***@db:5432/x"),
         ("redis://:s3cret@cache:6379/0", "redis://:***@cache:6379/0"),
         ("redis://cache:6379/0", "redis://cache:6379/0"),

@@ -225,7 +225,7 @@ def test_a_failing_upgrade_from_nothing_creates_nothing(pg_url: str) -> None:
 
 def test_a_refused_url_is_one_clear_error_with_exit_2(tmp_path: Path) -> None:
     port = free_port()
-    url = f"postgresql://ci:s3cret@127.0.0.1:{port}/history"
+    url = f"postgresql://ci:s3cret@127.0.0.1:{port}/history"  # pragma: allowlist secret
     root = site(tmp_path / "site", "Site")
     for argv in (
         ["db", "upgrade", url],

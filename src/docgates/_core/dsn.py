@@ -1,7 +1,7 @@
 """Server URLs (``redis://…``, ``postgresql://…``): what kind they are, and how to print them.
 
-A URL that names a server may hold a password (``redis://:secret@host/0``,
-``postgresql://user:secret@host/db``, ``?password=secret``). Messages print :func:`redact`'s
+A URL that names a server may hold a password (after the user name and a colon, before the
+``@``, or as ``?password=`` in the query). Messages print :func:`redact`'s
 form only, so that a log or a CI annotation never shows it.
 """
 
