@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import config as cfg
@@ -78,6 +78,11 @@ class NavEntry:
     def is_url(self) -> bool:
         return "://" in self.target or self.target.startswith(("mailto:", "/"))
 
+    @property
+    def uri(self) -> str:
+        """The ``src_uri`` MkDocs looks the entry up by: ``./a//b.md`` is ``a/b.md``."""
+        return PurePosixPath(self.target.lstrip("/")).as_posix()
+
 
 @dataclass
 class PluginEntry:
@@ -107,6 +112,8 @@ class Project:
     located: Located | None = None
     pyproject: dict[str, Any] = field(default_factory=dict)
     pyproject_path: Path | None = None
+    removed: PluginExclusions | None = None
+    """Files a plugin removes from the site (mkdocs-exclude's ``glob``/``regex``)."""
 
     # -- paths ---------------------------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -122,11 +129,17 @@ class Project:
         return self.rel(self.config_path) if self.config_path else "<no config>"
 
     def is_excluded(self, uri: str) -> bool:
+        """True when ``uri`` is not built: ``exclude_docs``, or a plugin removes it."""
         spec = self.exclude_docs
-        return bool(spec and spec.match_file(uri))
+        if spec and spec.match_file(uri):
+            return True
+        return self.removed is not None and self.removed.match(uri) is not None
 
     def pages(self) -> Iterator[Path]:
-        """Markdown pages under ``docs_dir`` that MkDocs would build, sorted."""
+        """Markdown pages under ``docs_dir`` that MkDocs would build, sorted.
+
+        As MkDocs does, a ``README.md`` next to an ``index.md`` is left out (both would be the
+        folder's index page; MkDocs keeps ``index.md`` and warns)."""
         if not self.docs_dir.is_dir():
             return
         found = []
@@ -137,7 +150,8 @@ class Project:
                 and not self.is_excluded(self.doc_uri(path))
             ):
                 found.append(path)
-        yield from sorted(found)
+        shadowed = readme_conflicts(found)
+        yield from sorted(p for p in found if p not in shadowed)
 
     # -- settings ------------------------------------------------------------------------
     def plugin(self, name: str) -> PluginEntry | None:
@@ -199,6 +213,71 @@ class Project:
             return _toml_line(text, key[0]) if key else None
 
         return locate
+
+
+class PluginExclusions:
+    """The ``glob`` and ``regex`` options of the mkdocs-exclude plugin (``exclude``).
+
+    The plugin drops every file whose ``src_path`` matches a glob (``fnmatch``, where ``*``
+    also matches ``/``) or a regular expression (``re.match``) from MkDocs' files in
+    ``on_files``: the file is neither built nor copied, and links to it are broken links."""
+
+    def __init__(self, globs: list[str], regexes: list[str]) -> None:
+        import re
+
+        self.globs = globs
+        self.regexes = [(r, re.compile(r)) for r in regexes]
+
+    def match(self, uri: str) -> str | None:
+        """The pattern that removes ``uri``, if one does."""
+        import fnmatch
+
+        for glob in self.globs:
+            if fnmatch.fnmatchcase(uri, glob):
+                return f"glob '{glob}'"
+        for text, regex in self.regexes:
+            if regex.match(uri):
+                return f"regex '{text}'"
+        return None
+
+
+def _plugin_exclusions(plugins: list[PluginEntry], located: Located) -> PluginExclusions | None:
+    import re
+
+    entry = next((e for e in plugins if e.name == "exclude"), None)
+    if entry is None:
+        return None
+    lists: dict[str, list[str]] = {}
+    for key in ("glob", "regex"):
+        value = entry.options.get(key)
+        items = value if isinstance(value, list) else [] if value is None else [value]
+        lists[key] = [str(v) for v in items]
+    for text in lists["regex"]:
+        try:
+            re.compile(text)
+        except re.error as exc:
+            raise ConfigError(
+                f"invalid regular expression {text!r}: {exc}",
+                path=located.path,
+                line=located.line_of((*entry.key, "regex")),
+                key="plugins.exclude.regex",
+            ) from None
+    return PluginExclusions(lists["glob"], lists["regex"])
+
+
+def readme_conflicts(paths: list[Path]) -> dict[Path, Path]:
+    """``README`` pages that MkDocs drops because an ``index`` page is in the same folder,
+    each with that index page."""
+    by_folder: dict[Path, list[Path]] = {}
+    for path in paths:
+        if path.stem in ("index", "README"):
+            by_folder.setdefault(path.parent, []).append(path)
+    shadowed: dict[Path, Path] = {}
+    for members in by_folder.values():
+        index = next((p for p in sorted(members) if p.stem == "index"), None)
+        if index is not None:
+            shadowed.update((p, index) for p in members if p.stem == "README")
+    return shadowed
 
 
 def _toml_line(text: str, key: str) -> int | None:
@@ -388,6 +467,7 @@ def _project_from(
     expect("plugins", (list, dict), "a list of plugins")
     expect("nav", list, "a list of pages and sections")
     use_dir_urls = expect("use_directory_urls", bool, "true or false")
+    plugins = _plugin_entries(data.get("plugins"), located)
     if kind == "zensical" and extensions is None:
         # Zensical enables the common extensions when none are configured.
         markdown = MarkdownOptions.assume_material(root)
@@ -404,9 +484,10 @@ def _project_from(
         exclude_docs=_spec([*DEFAULT_EXCLUDE, *_lines(exclude)]),
         not_in_nav=_spec(_lines(not_in_nav)) if not_in_nav else None,
         draft_docs=_spec(_lines(draft)) if draft else None,
-        plugins=_plugin_entries(data.get("plugins"), located),
+        plugins=plugins,
         data=data,
         located=located,
+        removed=_plugin_exclusions(plugins, located),
     )
 
 

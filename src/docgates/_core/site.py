@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .project import MARKDOWN_SUFFIXES, Project
+from .i18n import I18n, i18n_of
+from .project import MARKDOWN_SUFFIXES, Project, readme_conflicts
+from .theme import theme_files
 
 #: Plugins that write pages at build time that no source file shows.
 GENERATOR_PLUGINS = {
@@ -21,8 +23,6 @@ GENERATOR_PLUGINS = {
     "api-autonav": "api-autonav",
     "mkdocs-autoapi": "mkdocs-autoapi",
     "autoapi": "autoapi",
-    "i18n": "i18n",
-    "static-i18n": "static-i18n",
 }
 BLOG_PLUGINS = ("blog", "material/blog")
 
@@ -54,6 +54,10 @@ class Site:
     """Files ``exclude_docs`` leaves out."""
     drafts: set[str] = field(default_factory=set)
     """Pages in ``draft_docs``: built by ``mkdocs serve`` only."""
+    removed: dict[str, str] = field(default_factory=dict)
+    """Files that are in ``docs_dir`` but not in the site, and why (a plugin such as
+    mkdocs-exclude removes them, or MkDocs drops a README next to an index page): links to
+    them are broken in the built site, as MkDocs says."""
     redirects: dict[str, str] = field(default_factory=dict)
     """mkdocs-redirects sources and their targets."""
     use_directory_urls: bool = True
@@ -65,16 +69,50 @@ class Site:
     """The config's ``hooks:`` (Python files that may write pages docgates cannot see)."""
     declared: set[str] = field(default_factory=set)
     """Pages the config names in ``nav``."""
+    theme_missing: str | None = None
+    """A theme that is not installed where docgates runs: the files it adds are unknown."""
+    i18n: I18n | None = None
+    """mkdocs-static-i18n's layout: pages per language, built under ``<locale>/``."""
+    page_urls: dict[str, str] = field(default_factory=dict)
+    """Pages built at a URL of a plugin's making (blog posts), by source path."""
     urls: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.reindex()
 
+    def page_url(self, uri: str) -> str:
+        """The URL (relative to the site root) of page ``uri``."""
+        if uri in self.page_urls:
+            return self.page_urls[uri]
+        if self.i18n is not None:
+            base, prefix = self.i18n.url_prefix(uri)
+            return prefix + page_url(base, self.use_directory_urls)
+        return page_url(uri, self.use_directory_urls)
+
+    def localize(self, uri: str, page: str) -> str:
+        """The file a link to ``uri`` from ``page`` reaches once i18n points it at the page's
+        language (``uri`` itself without i18n, or when it names a language)."""
+        if self.i18n is None:
+            return uri
+        base, _ = self.i18n.split(uri)
+        if base != uri and self.exists(uri):
+            return uri
+        return self.i18n.resolve(base, page, self.pages | self.files) or uri
+
+    def translated(self, uri: str) -> bool:
+        """True when some language has page ``uri`` (a nav entry names pages that way)."""
+        if self.i18n is None:
+            return self.exists(uri)
+        base, _ = self.i18n.split(uri)
+        return any(
+            self.exists(f) for locale in self.i18n.locales for f in self.i18n.file(base, locale)
+        )
+
     def reindex(self) -> None:
         urls: dict[str, str] = {}
         readme: dict[str, str] = {}
         for uri in sorted(self.pages):
-            url = page_url(uri, self.use_directory_urls)
+            url = self.page_url(uri)
             if posixpath.basename(uri).startswith("README."):
                 readme.setdefault(url, uri)  # index.md wins over README.md
                 continue
@@ -86,7 +124,7 @@ class Site:
         self.urls = urls
 
     def url(self, uri: str) -> str:
-        return page_url(uri, self.use_directory_urls) if is_page(uri) else uri
+        return self.page_url(uri) if is_page(uri) else uri
 
     def exists(self, uri: str) -> bool:
         return uri in self.pages or uri in self.files
@@ -136,14 +174,21 @@ def site_from_project(
     files: set[str] = set()
     excluded: set[str] = set()
     drafts: set[str] = set()
+    removed: dict[str, str] = {}
     docs = project.docs_dir
     if docs.is_dir():
-        for path in docs.rglob("*"):
-            if not path.is_file():
-                continue
+        found = [path for path in docs.rglob("*") if path.is_file()]
+        shadowed = readme_conflicts([p for p in found if is_page(project.doc_uri(p))])
+        for path in found:
             uri = project.doc_uri(path)
-            if project.is_excluded(uri):
+            by_plugin = project.removed.match(uri) if project.removed else None
+            if project.exclude_docs and project.exclude_docs.match_file(uri):
                 excluded.add(uri)
+            elif by_plugin:
+                removed[uri] = f"the 'exclude' plugin's {by_plugin} removes it"
+            elif path in shadowed:
+                index = project.doc_uri(shadowed[path])
+                removed[uri] = f"MkDocs drops it because it conflicts with '{index}'"
             elif project.draft_docs is not None and project.draft_docs.match_file(uri):
                 drafts.add(uri)
             elif is_page(uri):
@@ -160,17 +205,22 @@ def site_from_project(
             blog = str(entry.options.get("blog_dir", "blog")).strip("/")
             patterns += [f"/{blog}/archive/", f"/{blog}/category/", f"/{blog}/page/"]
     pages |= set(known)
+    theme = theme_files(project)
+    files |= {f for f in theme.files if f not in pages and f not in excluded}
     return Site(
         pages=pages,
         files=files,
         excluded=excluded,
         drafts=drafts,
+        removed=removed,
         redirects=redirect_maps(project),
         use_directory_urls=project.use_directory_urls,
         generators=sorted(set(generators)),
         generated_patterns=pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None,
         hooks=hooks_of(project),
-        declared={e.target.lstrip("/") for e in project.nav or [] if not e.is_url},
+        declared={e.uri for e in project.nav or [] if not e.is_url},
+        i18n=i18n_of(project),
+        theme_missing=theme.missing,
     )
 
 

@@ -211,6 +211,7 @@ class LinkChecker:
         # MkDocs first looks the path up among the source files (and rewrites the link);
         # a path with no extension that is not a file is left as is for the browser.
         uri = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        uri = self.site.localize(uri, page)
         if not self.site.exists(uri) and not posixpath.splitext(path.rstrip("/"))[1]:
             return self.by_url(page, path, fragment, link, image, raw_html=False)
         return self.resolved(page, uri, fragment, link, image)
@@ -227,6 +228,10 @@ class LinkChecker:
             return []
         if uri in site.redirects:
             return []
+        if uri in site.removed:
+            return self.missing(
+                link, image, f"'{uri}' is not in the built site ({site.removed[uri]})", None
+            )
         if uri in site.excluded or uri in site.drafts:
             why = "exclude_docs leaves it out" if uri in site.excluded else "it is a draft"
             return self.missing(
@@ -236,7 +241,7 @@ class LinkChecker:
                 None,
                 level=self.settings.excluded_links,
             )
-        generated = site.generated(uri)
+        generated = site.generated(uri) or self.theme_may_add(uri)
         if generated:
             return self.missing(
                 link,
@@ -250,6 +255,16 @@ class LinkChecker:
             image,
             f"the target '{uri}' is not among the documentation files",
             self.suggest(page, uri),
+        )
+
+    def theme_may_add(self, uri: str) -> str | None:
+        """Why a theme that is not installed here may add ``uri`` (not a page: themes add
+        assets), if it may."""
+        if self.site.theme_missing is None or is_page(uri):
+            return None
+        return (
+            f"the theme '{self.site.theme_missing}' is not installed where docgates runs, and "
+            "may provide it; it is checked only by `mkdocs build` with the theme"
         )
 
     def by_url(
@@ -280,7 +295,7 @@ class LinkChecker:
         source_uri = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
         if source_uri in self.site.redirects or url.rstrip("/") + ".md" in self.site.redirects:
             return []
-        generated = self.site.generated(url)
+        generated = self.site.generated(url) or self.theme_may_add(url)
         if generated:
             return self.missing(
                 link,

@@ -22,19 +22,23 @@ from ..document import Document
 from ..engine import RunContext, register
 from ..errors import ConfigError
 from ..findings import Finding, Severity
+from ..i18n import i18n_of
+from ..navfiles import AWESOME_NAV, LITERATE, nav_reach
 from ..project import Project
 from ..site import BLOG_PLUGINS, Site, docgates_pages, site_from_project
 
-#: Plugins that build the nav from something other than ``nav:`` in the config.
-NAV_PLUGINS = ("literate-nav", "awesome-pages", "awesome-nav", "mkdocs-awesome-nav")
-
 
 def orphans(project: Project, pages: list[Path]) -> list[Finding]:
-    """Pages ``nav`` does not reach; silent with no nav (MkDocs then lists every page)."""
-    if project.nav is None or any(p in project.plugin_names for p in NAV_PLUGINS):
+    """Pages the nav does not reach; silent with no nav (MkDocs then lists every page).
+
+    The nav is ``nav:`` of the config, or the one a nav plugin builds from its files
+    (literate-nav, awesome-pages, awesome-nav; see :mod:`..navfiles`)."""
+    uris = {project.doc_uri(p): p for p in pages}
+    i18n = i18n_of(project)
+    reach = nav_reach(project, {i18n.split(u)[0] for u in uris} if i18n else uris)
+    if reach is None and project.nav is None:
         return []
-    listed = {e.target.lstrip("/") for e in project.nav if not e.is_url}
-    listed |= {e.target for e in project.nav if not e.is_url}
+    listed = {e.uri for e in project.nav or [] if not e.is_url}
     managed: list[str] = []
     for name in BLOG_PLUGINS:
         entry = project.plugin(name)
@@ -43,21 +47,24 @@ def orphans(project: Project, pages: list[Path]) -> list[Finding]:
             post_dir = str(entry.options.get("post_dir", "{blog}/posts"))
             managed.append(post_dir.replace("{blog}", blog).strip("/") + "/")
     found = []
-    for path in pages:
-        uri = project.doc_uri(path)
-        if uri in listed or uri.startswith("../"):
+    for uri, path in uris.items():
+        if uri.startswith("../"):
+            continue
+        base = i18n.split(uri)[0] if i18n is not None else uri
+        if reach.reaches(base) if reach is not None else base in listed:
             continue
         if project.not_in_nav is not None and project.not_in_nav.match_file(uri):
             continue
         if any(uri.startswith(prefix) for prefix in managed):
             continue  # the blog plugin lists its posts itself
+        where = f" (as {reach.plugin} build it)" if reach is not None else ""
         found.append(
             findings.make(
                 "structure/orphan-page",
                 project.rel(path),
                 None,
                 None,
-                f"page '{uri}' is not in nav, so no menu leads to it",
+                f"page '{uri}' is not in nav{where}, so no menu leads to it",
                 hint="Add it to nav, or list it in not_in_nav if only links should reach it.",
             )
         )
@@ -67,11 +74,21 @@ def orphans(project: Project, pages: list[Path]) -> list[Finding]:
 def nav_targets(project: Project, site: Site) -> list[Finding]:
     """Nav entries whose page does not exist, at their line in the config file."""
     found: list[Finding] = []
+    names = project.plugin_names
+    if any(n in names for n in AWESOME_NAV):
+        return found  # awesome-nav replaces the config's nav with its own
+    literate = any(n in names for n in LITERATE)
     for entry in project.nav or []:
         if entry.is_url:
             continue
-        uri = entry.target.lstrip("/")
-        if site.exists(uri) or uri in site.redirects:
+        uri = entry.uri
+        if (
+            literate
+            and entry.target.endswith("/")
+            and ((project.docs_dir / uri).is_dir() or site.generators)
+        ):
+            continue  # literate-nav reads the folder's nav file (or lists the folder)
+        if site.translated(uri) or uri in site.redirects:
             continue
         hint = None
         severity = None

@@ -1,0 +1,237 @@
+"""The CLI's view of the site matches what MkDocs and the plugins build, without running them.
+
+Each test is one cause of a false (or missed) finding that real projects showed: Markdown and
+config in, findings out, word for word.
+"""
+
+from __future__ import annotations
+
+from tests.conftest import DEFAULT_CONFIG, MakeProject
+from tests.helpers import lines, run
+
+LINKS = ("links",)
+ALL = ("links", "structure")
+
+
+def test_mkdocs_exclude_globs_and_regexes_remove_files(make_project: MakeProject) -> None:
+    # mkdocs-exclude drops matching files in on_files: they are not pages (nothing is checked
+    # in them), and a link to one is broken in the built site.
+    config = DEFAULT_CONFIG + (
+        "  - exclude:\n      glob:\n        - templates-*/*\n        - '*.tmpl.md'\n"
+        "      regex: ['^snippets/.*']\n"
+    )
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n\n[t](page.tmpl.md)\n",
+            "docs/page.tmpl.md": "# T\n\n[broken](nowhere.md)\n",
+            "docs/templates-a/x.md": "# X\n\n[broken](nowhere.md)\n",
+            "docs/snippets/s.md": "[broken](nowhere.md)\n",
+        },
+        config=config,
+    )
+    assert lines(run(root, LINKS)) == [
+        "docs/index.md:3:1: links/page-not-found link 'page.tmpl.md': 'page.tmpl.md' is not in "
+        "the built site (the 'exclude' plugin's glob '*.tmpl.md' removes it)",
+    ]
+
+
+def test_a_readme_next_to_an_index_page_is_not_built(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n\n[readme](user/README.md)\n",
+            "docs/user/index.md": "# User\n",
+            "docs/user/README.md": "# Readme\n\n[up](../../outside.yml)\n",
+        }
+    )
+    assert lines(run(root, LINKS)) == [
+        "docs/index.md:3:1: links/page-not-found link 'user/README.md': 'user/README.md' is not "
+        "in the built site (MkDocs drops it because it conflicts with 'user/index.md')",
+    ]
+
+
+def test_nav_paths_with_a_leading_dot_slash_are_normalized(make_project: MakeProject) -> None:
+    config = DEFAULT_CONFIG + "nav:\n  - ./index.md\n  - Guide: ./guide//install.md\n"
+    root = make_project(
+        {"docs/index.md": "# Home\n", "docs/guide/install.md": "# Install\n"}, config=config
+    )
+    assert lines(run(root, ("structure",))) == []
+
+
+def test_theme_files_and_files_mkdocs_writes_exist(make_project: MakeProject) -> None:
+    # Material provides assets/images/favicon.png; MkDocs writes sitemap.xml(.gz) and 404.html,
+    # the search plugin search/search_index.json.
+    root = make_project(
+        {
+            "docs/index.md": (
+                "# Home\n\n![icon](assets/images/favicon.png)\n"
+                '<a href="sitemap.xml.gz">map</a> [404](404.html) '
+                "[index](search/search_index.json)\n"
+                "![missing](assets/images/favicon.jpg)\n"
+            ),
+        },
+        config=DEFAULT_CONFIG + "  - search\n",
+    )
+    assert lines(run(root, LINKS)) == [
+        "docs/index.md:5:1: links/image-not-found image 'assets/images/favicon.jpg': the target "
+        "'assets/images/favicon.jpg' is not among the documentation files",
+    ]
+
+
+def test_a_theme_that_is_not_installed_lowers_links_to_its_files(
+    make_project: MakeProject,
+) -> None:
+    config = DEFAULT_CONFIG.replace("theme: material", "theme: {name: not-installed}")
+    root = make_project({"docs/index.md": "# Home\n\n![icon](img/logo.svg) [p](page.md)\n"}, config)
+    report = run(root, LINKS)
+    assert [(f.severity.value, str(f)) for f in report.findings] == [
+        (
+            "info",
+            "docs/index.md:3:1: links/image-not-found image 'img/logo.svg': 'img/logo.svg' is not "
+            "among the documentation files; the theme 'not-installed' is not installed where "
+            "docgates runs, and may provide it; it is checked only by `mkdocs build` with the "
+            "theme",
+        ),
+        (
+            "error",
+            "docs/index.md:3:23: links/page-not-found link 'page.md': the target 'page.md' is not "
+            "among the documentation files",
+        ),
+    ]
+
+
+I18N = DEFAULT_CONFIG + (
+    "  - i18n:\n"
+    "      docs_structure: {structure}\n"
+    "      fallback_to_default: true\n"
+    "      languages:\n"
+    "        - {{locale: en, default: true, name: English}}\n"
+    "        - {{locale: fr, name: Français}}\n"
+    "nav:\n  - index.md\n  - setup.md\n"
+)
+
+
+def test_i18n_suffix_layout(make_project: MakeProject) -> None:
+    # index.fr.md is the French index (not an orphan), its link to setup.md reaches
+    # setup.fr.md (which has the anchor); guide.fr.md falls back to English pages.
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n\n[setup](setup.md#install) [bad](setup.md#installer)\n",
+            "docs/index.fr.md": "# Accueil\n\n[setup](setup.md#installer)\n",
+            "docs/setup.en.md": "# Setup\n\n## Install\n",
+            "docs/setup.fr.md": "# Installation\n\n## Installer\n\n[raw](../)\n",
+            "docs/extra.fr.md": "# Extra\n",
+        },
+        config=I18N.format(structure="suffix"),
+    )
+    assert lines(run(root, ALL)) == [
+        "docs/extra.fr.md: structure/orphan-page page 'extra.fr.md' is not in nav, so no menu "
+        "leads to it",
+        "docs/index.md:3:27: links/anchor-not-found link 'setup.md#installer' points to a "
+        "missing anchor '#installer' in 'setup.en.md'",
+    ]
+
+
+def test_i18n_folder_layout(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            "docs/en/index.md": "# Home\n\n[setup](setup.md)\n",
+            "docs/en/setup.md": "# Setup\n",
+            "docs/fr/index.md": "# Accueil\n\n[setup](setup.md) [none](nowhere.md)\n",
+        },
+        config=I18N.format(structure="folder"),
+    )
+    assert lines(run(root, ALL)) == [
+        "docs/fr/index.md:3:19: links/page-not-found link 'nowhere.md': the target "
+        "'fr/nowhere.md' is not among the documentation files",
+    ]
+
+
+AWESOME_NAV = DEFAULT_CONFIG + "  - awesome-nav\n"
+
+
+def test_awesome_nav_files_decide_the_orphans(make_project: MakeProject) -> None:
+    # The root lists a section and '*' (every other file and folder); guide/ lists two pages,
+    # so guide/old.md is in no menu; hidden/ hides itself; ignore drops draft-*.md.
+    root = make_project(
+        {
+            "docs/.nav.yml": "nav:\n  - About:\n    - index.md\n  - '*'\nignore: draft-*.md\n",
+            "docs/index.md": "# Home\n",
+            "docs/other.md": "# Other\n",
+            "docs/draft-1.md": "# Draft\n",
+            "docs/guide/.nav.yml": "nav:\n  - b.md\n  - Title: a.md\n",
+            "docs/guide/a.md": "# A\n",
+            "docs/guide/b.md": "# B\n",
+            "docs/guide/old.md": "# Old\n",
+            "docs/hidden/.nav.yml": "hide: true\n",
+            "docs/hidden/x.md": "# X\n",
+            "docs/plain/y.md": "# Y\n",
+        },
+        config=AWESOME_NAV + "nav:\n  - missing.md\n",
+    )
+    assert lines(run(root, ("structure",))) == [
+        "docs/draft-1.md: structure/orphan-page page 'draft-1.md' is not in nav (as "
+        "awesome-nav's .nav.yml files build it), so no menu leads to it",
+        "docs/guide/old.md: structure/orphan-page page 'guide/old.md' is not in nav (as "
+        "awesome-nav's .nav.yml files build it), so no menu leads to it",
+        "docs/hidden/x.md: structure/orphan-page page 'hidden/x.md' is not in nav (as "
+        "awesome-nav's .nav.yml files build it), so no menu leads to it",
+    ]
+
+
+def test_literate_nav_summary_files(make_project: MakeProject) -> None:
+    config = DEFAULT_CONFIG + "  - literate-nav\nnav:\n  - Home: index.md\n  - Guide: guide/\n"
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n",
+            "docs/lost.md": "# Lost\n",
+            "docs/guide/SUMMARY.md": (
+                "Intro text.\n\n- [Start](start.md)\n- Section\n    - [Deep](deep/)\n- *.txt.md\n"
+            ),
+            "docs/guide/start.md": "# Start\n",
+            "docs/guide/skipped.md": "# Skipped\n",
+            "docs/guide/notes.txt.md": "# Notes\n",
+            "docs/guide/deep/one.md": "# One\n",
+        },
+        config=config,
+    )
+    assert lines(run(root, ("structure",))) == [
+        "docs/guide/skipped.md: structure/orphan-page page 'guide/skipped.md' is not in nav (as "
+        "literate-nav's SUMMARY.md files build it), so no menu leads to it",
+        "docs/lost.md: structure/orphan-page page 'lost.md' is not in nav (as literate-nav's "
+        "SUMMARY.md files build it), so no menu leads to it",
+    ]
+
+
+def test_literate_nav_with_a_summary_gen_files_writes(make_project: MakeProject) -> None:
+    config = DEFAULT_CONFIG + (
+        "  - gen-files:\n      scripts: [gen.py]\n  - literate-nav\n"
+        "nav:\n  - index.md\n  - API: reference/\n"
+    )
+    root = make_project(
+        {"docs/index.md": "# Home\n", "docs/reference/old.md": "# Old\n"}, config=config
+    )
+    assert lines(run(root, ("structure",))) == []
+
+
+def test_awesome_pages_files(make_project: MakeProject) -> None:
+    config = DEFAULT_CONFIG + "  - awesome-pages\n"
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n",
+            "docs/a/.pages": "nav:\n  - first.md\n  - ...\n",
+            "docs/a/first.md": "# First\n",
+            "docs/a/second.md": "# Second\n",
+            "docs/b/.pages": "nav:\n  - Only: only.md\n",
+            "docs/b/only.md": "# Only\n",
+            "docs/b/left.md": "# Left\n",
+            "docs/c/.pages": "hide: true\n",
+            "docs/c/gone.md": "# Gone\n",
+        },
+        config=config,
+    )
+    assert lines(run(root, ("structure",))) == [
+        "docs/b/left.md: structure/orphan-page page 'b/left.md' is not in nav (as awesome-pages' "
+        ".pages files build it), so no menu leads to it",
+        "docs/c/gone.md: structure/orphan-page page 'c/gone.md' is not in nav (as awesome-pages' "
+        ".pages files build it), so no menu leads to it",
+    ]
