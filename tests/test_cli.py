@@ -57,7 +57,7 @@ def test_json_output_follows_the_contract(project: Path) -> None:
     code, out = invoke("check", "--format", "json")
     data = json.loads(out)
     assert code == 1
-    assert list(data) == ["schema", "root", "findings", "stats"]
+    assert list(data) == ["schema", "root", "findings", "stats", "notices"]
     assert data["schema"] == "docgates.findings/1"
     assert data["root"] == "."
     assert data["findings"][0] == {

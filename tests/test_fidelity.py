@@ -235,3 +235,26 @@ def test_awesome_pages_files(make_project: MakeProject) -> None:
         "docs/c/gone.md: structure/orphan-page page 'c/gone.md' is not in nav (as awesome-pages' "
         ".pages files build it), so no menu leads to it",
     ]
+
+
+def test_a_missing_extension_does_not_swallow_headings(make_project: MakeProject) -> None:
+    # superfences cannot load here (its custom fence's formatter is not installed): rendering
+    # without it makes the closing fence an opening one, and '## After' becomes code. The ids
+    # come from docgates' own rules instead, and the notice says why.
+    config = DEFAULT_CONFIG.replace(
+        "  - pymdownx.superfences\n",
+        "  - pymdownx.superfences:\n      custom_fences:\n        - name: diagram\n"
+        "          class: diagram\n          format: !!python/name:not_installed.fence\n",
+    )
+    page = (
+        '# Home\n\n```python title="a.py"\nx = 1\n```\n\n## After\n\n```python\ny = 2\n```\n\n'
+        "[a](#after)\n"
+    )
+    root = make_project({"docs/index.md": page}, config=config)
+    report = run(root, LINKS, links={"anchor_ids": "render"})
+    assert lines(report) == []
+    assert report.notices == [
+        "markdown extensions cannot be imported here: pymdownx.superfences (needs "
+        "not_installed.fence); rendering without them would lose what they make: anchors are "
+        "checked against docgates' own slug rules"
+    ]

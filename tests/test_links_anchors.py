@@ -258,7 +258,7 @@ def test_without_python_markdown_it_falls_back_and_says_so(
 ) -> None:
     monkeypatch.setitem(sys.modules, "markdown", None)
     root = make_project({"docs/index.md": "# Home\n\n[x](#nope)\n"})
-    report = run(root, ("links",))
+    report = run(root, ("links",), links={"anchor_ids": "render"})
     assert report.notices == [
         "Python-Markdown is not installed: anchors are checked against docgates' own slug rules"
     ]
@@ -272,9 +272,11 @@ def test_missing_extensions_are_named_once(make_project: MakeProject) -> None:
         {"docs/index.md": "# Home\n\n[x](guide.md#nope)\n", "docs/guide.md": "# Guide\n"},
         config=config,
     )
-    report = run(root, ("links",))
+    report = run(root, ("links",), links={"anchor_ids": "render"})
     assert report.notices == [
-        "markdown extensions not installed, pages rendered without them: not_installed_ext.mdext"
+        "markdown extensions cannot be imported here: not_installed_ext.mdext; rendering "
+        "without them would lose what they make: anchors are checked against docgates' own "
+        "slug rules"
     ]
     assert lines(report) == [
         "docs/index.md:3:1: links/anchor-not-found link 'guide.md#nope' points to a missing "

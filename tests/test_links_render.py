@@ -12,6 +12,8 @@ from docgates._core.yamlload import OtherTag, PythonTag
 from tests.conftest import DEFAULT_CONFIG, MakeProject
 from tests.helpers import lines, run
 
+RENDER = {"anchor_ids": "render"}
+
 
 def test_python_tags_are_resolved_only_when_rendering() -> None:
     from pymdownx import slugs
@@ -30,10 +32,11 @@ def test_an_extension_option_that_cannot_be_imported_is_named(make_project: Make
         "  - pymdownx.emoji:\n      emoji_generator: !!python/name:nowhere.to_svg\n  - toc:\n",
     )
     root = make_project({"docs/index.md": "# Home\n\n[x](#nope)\n"}, config=config)
-    report = run(root, ("links",))
+    report = run(root, ("links",), links=RENDER)
     assert report.notices == [
-        "markdown extensions not installed, pages rendered without them: "
-        "pymdownx.emoji (needs nowhere.to_svg)"
+        "markdown extensions cannot be imported here: pymdownx.emoji (needs nowhere.to_svg); "
+        "rendering without them would lose what they make: anchors are checked against "
+        "docgates' own slug rules"
     ]
 
 
@@ -46,7 +49,7 @@ def test_snippets_resolve_from_the_project_root(make_project: MakeProject) -> No
     )
     renderer = Renderer(load_project(root))
     assert renderer.ids(root / "docs/index.md") == {"home", "from-the-snippet"}
-    assert lines(run(root, ("links",))) == []
+    assert lines(run(root, ("links",), links=RENDER)) == []
 
 
 def test_a_page_that_breaks_an_extension_falls_back(make_project: MakeProject) -> None:
@@ -61,11 +64,13 @@ def test_a_page_that_breaks_an_extension_falls_back(make_project: MakeProject) -
         },
         config=config,
     )
-    report = run(root, ("links",))
+    report = run(root, ("links",), links=RENDER)
     # The ids came from docgates' own rules; the missing snippet is the code gate's finding,
     # reported when that gate runs.
     assert report.findings == []
-    assert [f.rule for f in run(root, ("code", "links")).findings] == ["code/include-missing"]
+    assert [f.rule for f in run(root, ("code", "links"), links=RENDER).findings] == [
+        "code/include-missing"
+    ]
     assert len(report.notices) == 1
     assert report.notices[0].startswith(
         "1 page(s) could not be rendered for their ids (first: docs/other.md: SnippetMissingError"

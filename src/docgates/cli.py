@@ -124,6 +124,11 @@ def _split_checks(
     help="Use no cache: run every block, even those that passed before, and neither read nor "
     "write the external-link cache.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit code 1) on warnings too, as `mkdocs build --strict` does with the plugins.",
+)
 def check(
     paths: Sequence[Path],
     config_file: Path | None,
@@ -135,6 +140,7 @@ def check(
     update: bool,
     external: bool | None,
     no_cache: bool,
+    strict: bool,
 ) -> None:
     """Check the documentation in PATHS (a project, a docs folder or Markdown files).
 
@@ -174,8 +180,15 @@ def check(
         project = load_project(Path.cwd(), config_file=config_file)
         reports.append((project, Report(project.root)))
     _emit(reports, fmt, output)
-    failed = any(report.failed for _, report in reports)
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if any(failed(report, strict=strict) for _, report in reports) else 0)
+
+
+def failed(report: Report, *, strict: bool) -> bool:
+    """The verdict: an error fails; under ``--strict`` a warning does too, as MkDocs counts the
+    warnings the plugins log (they log errors and warnings alike as warnings)."""
+    from ._core.findings import Severity
+
+    return report.failed or (strict and report.count(Severity.WARNING) > 0)
 
 
 @main.command()

@@ -215,11 +215,13 @@ class LinksSettings(GateSettings):
     anchors: bool = True
     """Check ``#anchor`` fragments of same-page and cross-page links."""
 
-    anchor_ids: Literal["render", "source"] = "render"
-    """Where the CLI takes each page's ids from: ``render`` renders the page with the project's
-    Markdown extensions (where Python-Markdown and they are installed, else it falls back to
-    ``source`` and says so once); ``source`` computes them with docgates' own copy of the slug
-    rules. The MkDocs plugin always reads them from the built HTML."""
+    anchor_ids: Literal["render", "source"] = "source"
+    """Where the CLI takes each page's ids from: ``source`` computes them with docgates' own
+    copy of the slug rules and imports nothing from the project; ``render`` renders each page
+    with the project's Markdown extensions, which imports and runs them (and the
+    ``!!python/name:`` functions the config names) as ``mkdocs build`` does, and falls back to
+    ``source`` when one cannot be imported. The MkDocs plugin always reads them from the built
+    HTML."""
 
     absolute_links: LevelName = "info"
     """Level for site-absolute links (``/path/``) that do not start with the path of
@@ -341,6 +343,9 @@ class Settings:
     """The settings of every gate, resolved from all sources."""
 
     gates: dict[str, GateSettings] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    """What the user should know about how the settings were resolved (an option set to two
+    values, in the config's plugin entry and in ``[tool.docgates]``)."""
 
     def gate(self, name: str) -> GateSettings:
         name = GATE_ALIASES.get(name, name)

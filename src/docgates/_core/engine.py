@@ -224,6 +224,7 @@ class Engine:
         load_gates(gates)
         gates = [g for g in gates if g in RUNNERS and self.settings.gate(g).enabled]
         report = Report(self.project.root)
+        report.notices.extend(self.settings.notices)
         if self.project.markdown.assumed:
             report.notices.append(
                 "no mkdocs.yml, properdocs.yml or zensical.toml found: assuming the Markdown "

@@ -182,6 +182,8 @@ class Project:
                 )
             table = self.pyproject.get(gate)
             if isinstance(table, Mapping):
+                if entry is not None:
+                    settings.notices.extend(self._disagreements(gate, entry, value, table))
                 value = cfg.parse_gate(
                     klass,
                     table,
@@ -197,6 +199,26 @@ class Project:
                 value = cfg.parse_gate(klass, overrides[gate], gate=f"--{gate} option", base=value)
             settings.gates[gate] = value
         return settings
+
+    def _disagreements(
+        self, gate: str, entry: PluginEntry, plugin: cfg.GateSettings, table: Mapping[str, Any]
+    ) -> list[str]:
+        """Notices for options that the plugin entry and ``[tool.docgates.<gate>]`` both set
+        to different values (``[tool.docgates]`` wins, in the CLI and in the plugins)."""
+        notes = []
+        pyproject = self.rel(self.pyproject_path) if self.pyproject_path else "pyproject.toml"
+        for key in table:
+            if key not in entry.options:
+                continue
+            ours = getattr(plugin, str(key), None)
+            theirs = cfg.parse_gate(type(plugin), {key: table[key]}, gate=gate)
+            if getattr(theirs, str(key), None) != ours:
+                notes.append(
+                    f"'{key}' of docgates/{gate} is {entry.options[key]!r} in "
+                    f"{self.config_rel} and {table[key]!r} in {pyproject} "
+                    f"[tool.docgates.{gate}]; the {pyproject} value is used"
+                )
+        return notes
 
     def _locator(self, base: Key) -> cfg.Locator:
         located = self.located

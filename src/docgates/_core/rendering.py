@@ -6,13 +6,18 @@ installed it renders each page that a link points into, exactly as MkDocs would 
 and reads every ``id`` of the result. Extensions that are not installed are left out and named
 once; without Python-Markdown the links gate falls back to docgates' own slug rules.
 
-Rendering imports the extensions the project names (as ``mkdocs build`` does); the option
-``anchor_ids: source`` avoids it.
+Rendering imports the extensions the project names and runs their code (as ``mkdocs build``
+does), so it is opt-in: ``anchor_ids: render``. The default, ``source``, imports nothing. What
+the extensions print goes nowhere (never into the JSON on standard output). When one configured
+extension cannot be imported, no page is rendered: a render without it loses what it renders
+(headings inside its blocks), so docgates' own rules are used and the notice says why.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +28,11 @@ from .mdconfig import MKDOCS_BUILTIN_EXTENSIONS, normalize_extensions
 from .project import Project
 from .source import read_text
 from .yamlload import OtherTag, PythonTag
+
+
+def _quiet() -> contextlib.AbstractContextManager[Any]:
+    """Whatever the project's extensions print is dropped (the CLI's output may be JSON)."""
+    return contextlib.redirect_stdout(io.StringIO())
 
 
 class Unresolvable(Exception):
@@ -73,7 +83,8 @@ class Renderer:
             options = configured.get(name, {})
             try:
                 resolved = self._options(name, resolve(options))
-                markdown.Markdown(extensions=[name], extension_configs={name: resolved})
+                with _quiet():
+                    markdown.Markdown(extensions=[name], extension_configs={name: resolved})
             except Unresolvable as exc:
                 self.missing.append(f"{name} (needs {exc})")
                 continue
@@ -82,7 +93,15 @@ class Renderer:
                 continue
             extensions.append(name)
             configs[name] = resolved
-        self._md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        if self.missing:
+            self.reason = (
+                "markdown extensions cannot be imported here: "
+                + ", ".join(self.missing)
+                + "; rendering without them would lose what they make"
+            )
+            return
+        with _quiet():
+            self._md = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self.available = True
         self.reason = ""
 
@@ -112,7 +131,8 @@ class Renderer:
         lines, _ = split_front_matter(text)
         body = blank_lines(text, lines)
         try:
-            rendered = self._md.reset().convert(body)
+            with _quiet():
+                rendered = self._md.reset().convert(body)
         except Exception as exc:  # the page breaks an extension: use docgates' own ids
             self.failed[rel] = f"{type(exc).__name__}: {exc}"
             return None
@@ -123,11 +143,6 @@ class Renderer:
         if not self.available:
             return f"{self.reason}: anchors are checked against docgates' own slug rules"
         parts = []
-        if self.missing:
-            parts.append(
-                "markdown extensions not installed, pages rendered without them: "
-                + ", ".join(self.missing)
-            )
         if self.failed:
             first = next(iter(self.failed.items()))
             parts.append(

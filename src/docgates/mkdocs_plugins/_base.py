@@ -37,6 +37,10 @@ def _option(tp: Any, default: Any) -> base.BaseConfigOption[Any]:
     if origin is Literal:
         return c.Choice(get_args(tp), default=default)
     if origin is list:
+        # The core schema takes one string for a list of strings (`languages: python`); MkDocs
+        # must accept what the core accepts, or the two fronts disagree on one config.
+        if get_args(tp) == (str,):
+            return c.Type((list, str), default=default)
         return c.Type(list, default=default)
     if origin is dict:
         return c.Type(dict, default=default)
@@ -120,6 +124,9 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
                 )
         except ConfigError as exc:
             raise PluginError(f"docgates: {exc}") from None
+        for note in settings.notices:
+            if f"docgates/{self.gate} " in note:
+                log.info(note)
         self.project = project
         old = self.engine
         if old is None or (old.project.root, old.project.markdown) != (

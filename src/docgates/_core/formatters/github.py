@@ -29,6 +29,7 @@ def format_finding(finding: Finding) -> str:
 
 
 def format_report(report: Report) -> str:
-    lines = [format_finding(f) for f in report.findings]
+    lines = [f"::notice title=docgates::{_escape_data(n)}" for n in report.notices]
+    lines.extend(format_finding(f) for f in report.findings)
     lines.append(summary(report))
     return "\n".join(lines) + "\n"

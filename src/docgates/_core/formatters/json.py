@@ -29,6 +29,9 @@ def report_dict(report: Report) -> dict[str, Any]:
         "root": ".",
         "findings": [finding_dict(f) for f in report.findings],
         "stats": report.stats.to_dict(),
+        # What made the run less than complete (no config found, ids from docgates' own
+        # rules...): a script reading the findings needs these as much as a person does.
+        "notices": list(report.notices),
     }
 
 

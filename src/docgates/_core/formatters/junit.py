@@ -46,6 +46,9 @@ def format_report(report: Report) -> str:
         if others:
             out = ET.SubElement(case, "system-out")
             out.text = "\n".join(format_finding(f) for f in others)
+    if report.notices:
+        notes = ET.SubElement(suite, "system-out")
+        notes.text = "\n".join(f"note: {notice}" for notice in report.notices)
     root = ET.Element("testsuites", name="docgates")
     root.append(suite)
     ET.indent(root)

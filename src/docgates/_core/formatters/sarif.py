@@ -64,6 +64,15 @@ def report_dict(report: Report) -> dict[str, Any]:
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": report.root.as_uri() + "/"}},
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [
+                            {"level": "note", "message": {"text": notice}}
+                            for notice in report.notices
+                        ],
+                    }
+                ],
                 "results": results,
             }
         ],
