@@ -258,3 +258,20 @@ def test_a_missing_extension_does_not_swallow_headings(make_project: MakeProject
         "not_installed.fence); rendering without them would lose what they make: anchors are "
         "checked against docgates' own slug rules"
     ]
+
+
+def test_ids_from_key_value_attributes_and_fence_headers(make_project: MakeProject) -> None:
+    # Material's docs write '{ id=navigation-path }' and '``` { .sh #example }'; the default
+    # (source) ids mode must find both, as a render does.
+    root = make_project(
+        {
+            "docs/index.md": (
+                "# Home\n\n### Navigation path <small>x</small> { id=navigation-path }\n\n"
+                "``` { .sh #example }\nls\n```\n\n[a](#navigation-path) [b](#example) [c](#nope)\n"
+            )
+        }
+    )
+    assert lines(run(root, LINKS)) == [
+        "docs/index.md:9:37: links/anchor-not-found link '#nope' points to a missing anchor "
+        "'#nope' on this page",
+    ]

@@ -314,6 +314,9 @@ class DocumentBuilder:
                 block = self._fence(doc, token, tuple(containers), include_at)
                 block.skip_comment = _is_skip_comment(previous)
                 doc.blocks.append(block)
+                if block.header is not None and block.header.id and self.attr_ids:
+                    # '``` { .sh #example }': superfences puts the id on the rendered block.
+                    doc.anchors.append(Anchor(block.header.id, block.span, "attr_list"))
             elif kind == "code_block" and token.map:
                 doc.indented_blocks += 1
                 block_or_none = self._indented(doc, token, tuple(containers))
@@ -425,9 +428,9 @@ class DocumentBuilder:
         explicit = None
         attrs = _HEADING_ATTRS.search(text)
         if attrs:
-            for word in attrs.group(1).split():
-                if word.startswith("#"):
-                    explicit = word[1:]
+            ids = _attr_ids(attrs.group(1))  # '{#id}' and '{ id=id }' alike; the last wins
+            if ids:
+                explicit = ids[-1]
             text = text[: attrs.start()]
         line_text = doc.source.lines[start] if start < len(doc.source.lines) else ""
         column = len(line_text) - len(line_text.lstrip())
