@@ -1,11 +1,19 @@
-"""Explain a missing anchor: which slug rule made the id the link expected, and which one this
-site uses. Most broken anchors in real docs come from a slug rule, not from a typo."""
+"""Hints for what a broken link meant.
+
+Explain a missing anchor: which slug rule made the id the link expected, and which one this
+site uses (most broken anchors in real docs come from a slug rule, not from a typo). Find the
+page or URL a broken link was closest to, from an index of the site's names rather than a scan
+of all of them (:class:`CloseMatches`).
+"""
 
 from __future__ import annotations
 
 import difflib
+import posixpath
 import re
-from collections.abc import Callable, Collection
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
+from itertools import chain
 
 from .anchors import (
     AnchorBuilder,
@@ -67,3 +75,89 @@ def diagnose(
     if close:
         return f"Did you mean '#{close[0]}'?"
     return None
+
+
+class CloseMatches:
+    """The name closest to a word, as ``difflib.get_close_matches(word, names, n=1, cutoff)``
+    chooses it, without comparing the word with every name of the site.
+
+    A site of 10,000 pages has thousands of broken links on a bad day, and comparing each with
+    every page made the hints most of the cost of a check. Here the names that share the
+    word's rarest trigrams (up to a fixed number of postings, so a query costs the same on any
+    site), and the names with the same basename, are ranked by the trigrams they share; the
+    best of them are scored exactly as difflib scores them (the same ``SequenceMatcher``
+    ratio, the same cutoff, and the same tie-break: the larger name wins), cheapest bounds
+    first. The result is difflib's whenever its match is among those candidates, which a
+    name within the cutoff of a path or URL almost always is.
+    """
+
+    POSTINGS = 3000
+    """How many index entries one query reads at most (beyond its rarest trigram's)."""
+    CANDIDATES = 32
+    """How many of the best-ranked names are scored."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = sorted(set(names))
+        self._grams: dict[str, list[int]] = {}
+        self._basenames: dict[str, list[int]] = {}
+        for index, name in enumerate(self.names):
+            for gram in _trigrams(name):
+                self._grams.setdefault(gram, []).append(index)
+            self._basenames.setdefault(_basename(name), []).append(index)
+        self._memo: dict[tuple[str, float], str | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def same_basename(self, word: str) -> list[str]:
+        """The names whose last path segment is the word's, in sorted order."""
+        return [self.names[i] for i in self._basenames.get(posixpath.basename(word), ())]
+
+    def best(self, word: str, cutoff: float) -> str | None:
+        """The closest name with a similarity of at least ``cutoff``, or ``None``."""
+        key = (word, cutoff)
+        if key not in self._memo:
+            self._memo[key] = self._best(word, cutoff)
+        return self._memo[key]
+
+    def candidates(self, word: str) -> list[str]:
+        """The names worth scoring for ``word``, best-ranked first."""
+        postings = sorted((p for g in _trigrams(word) if (p := self._grams.get(g))), key=len)
+        chosen: list[list[int]] = []
+        read = 0
+        for posting in postings:
+            if chosen and read + len(posting) > self.POSTINGS:
+                break
+            chosen.append(posting)
+            read += len(posting)
+        counts = Counter(chain.from_iterable(chosen))
+        for index in self._basenames.get(_basename(word), ()):
+            counts[index] += 1
+        return [self.names[i] for i, _ in counts.most_common(self.CANDIDATES)]
+
+    def _best(self, word: str, cutoff: float) -> str | None:
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(word)
+        best: tuple[float, str] | None = None
+        for name in self.candidates(word):
+            matcher.set_seq1(name)
+            floor = cutoff if best is None else best[0]
+            # The bounds first, as get_close_matches does; a tie goes to the larger name.
+            if best is not None and name < best[1]:
+                if matcher.real_quick_ratio() <= floor or matcher.quick_ratio() <= floor:
+                    continue
+            elif matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+                continue
+            score = matcher.ratio()
+            if score >= cutoff and (best is None or (score, name) > best):
+                best = (score, name)
+        return None if best is None else best[1]
+
+
+def _basename(name: str) -> str:
+    return posixpath.basename(name.rstrip("/"))
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"\x02{text}\x03"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}

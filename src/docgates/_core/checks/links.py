@@ -14,7 +14,6 @@ their own (lower, configurable) levels.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 from pathlib import Path
@@ -29,7 +28,7 @@ from ..engine import RunContext, register
 from ..findings import Finding, Severity
 from ..project import Project
 from ..site import Site, docgates_pages, hooks_of, is_page, site_from_project
-from ..slughints import diagnose
+from ..slughints import CloseMatches, diagnose
 
 _AMP_SUBSTITUTE = "\x02amp\x03"
 #: Plugins that rewrite a page's Markdown before MkDocs renders it.
@@ -159,6 +158,8 @@ class LinkChecker:
         self.site_path = urlsplit(site_url).path or "/"
         if not self.site_path.endswith("/"):
             self.site_path += "/"
+        self._paths: CloseMatches | None = None
+        self._urls: CloseMatches | None = None
 
     def check(self, doc: Document) -> list[Finding]:
         found: list[Finding] = []
@@ -410,21 +411,23 @@ class LinkChecker:
         for guess in (f"{stem}.md", f"{stem}/index.md", f"{stem}/README.md"):
             if guess != uri and self.site.exists(guess):
                 return f"Did you mean '{_relative_path(guess, page)}'?"
-        candidates = sorted(self.site.pages | self.site.files)
-        close = difflib.get_close_matches(uri, candidates, n=1, cutoff=0.8)
-        if not close:
-            name = posixpath.basename(uri)
-            same = [c for c in candidates if posixpath.basename(c) == name]
-            close = same[:1]
-        if not close:
+        if self._paths is None:  # the site's files are final once links are checked
+            self._paths = CloseMatches(self.site.pages | self.site.files)
+        close = self._paths.best(uri, 0.8)
+        if close is None:
+            same = self._paths.same_basename(uri)
+            close = same[0] if same else None
+        if close is None:
             return None
-        return f"Did you mean '{_relative_path(close[0], page)}'?"
+        return f"Did you mean '{_relative_path(close, page)}'?"
 
     def suggest_url(self, url: str, base: str) -> str | None:
-        close = difflib.get_close_matches(url, list(self.site.urls), n=1, cutoff=0.8)
-        if not close:
+        if self._urls is None:
+            self._urls = CloseMatches(self.site.urls)
+        close = self._urls.best(url, 0.8)
+        if close is None:
             return None
-        return f"Did you mean '{_relative_url(close[0], base) or './'}'?"
+        return f"Did you mean '{_relative_url(close, base) or './'}'?"
 
 
 def _relative_path(uri: str, page: str) -> str:

@@ -8,7 +8,6 @@ document order, as ``toc`` counts them.
 
 from __future__ import annotations
 
-import difflib
 import json
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from ..i18n import i18n_of
 from ..navfiles import AWESOME_NAV, LITERATE, nav_reach
 from ..project import Project
 from ..site import BLOG_PLUGINS, Site, docgates_pages, site_from_project
+from ..slughints import CloseMatches
 
 
 def orphans(project: Project, pages: list[Path]) -> list[Finding]:
@@ -78,6 +78,7 @@ def nav_targets(project: Project, site: Site) -> list[Finding]:
     if any(n in names for n in AWESOME_NAV):
         return found  # awesome-nav replaces the config's nav with its own
     literate = any(n in names for n in LITERATE)
+    pages: CloseMatches | None = None
     for entry in project.nav or []:
         if entry.is_url:
             continue
@@ -102,8 +103,10 @@ def nav_targets(project: Project, site: Site) -> list[Finding]:
             severity = Severity.INFO
         else:
             why = "it is not among the documentation files"
-            close = difflib.get_close_matches(uri, sorted(site.pages), n=1, cutoff=0.8)
-            hint = f"Did you mean '{close[0]}'?" if close else None
+            if pages is None:
+                pages = CloseMatches(site.pages)
+            close = pages.best(uri, 0.8)
+            hint = f"Did you mean '{close}'?" if close else None
         title = f"'{entry.title}' " if entry.title else ""
         found.append(
             findings.make(
