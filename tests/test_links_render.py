@@ -4,39 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from docgates._core.project import load_project
-from docgates._core.rendering import Renderer, Unresolvable, resolve
-from docgates._core.yamlload import OtherTag, PythonTag
+from docgates._core.rendering import Renderer
 from tests.conftest import DEFAULT_CONFIG, MakeProject
 from tests.helpers import lines, run
 
 RENDER = {"anchor_ids": "render"}
 
 
-def test_python_tags_are_resolved_only_when_rendering() -> None:
-    from pymdownx import slugs
-
-    assert resolve(PythonTag("name", "pymdownx.slugs.slugify")) is slugs.slugify
-    made = resolve(PythonTag("object/apply", "pymdownx.slugs.slugify", kwds={"case": "lower"}))
-    assert made("A B", "-") == "a-b"
-    assert resolve({"x": [OtherTag("!relative", "docs")]}) == {"x": ["docs"]}
-    with pytest.raises(Unresolvable, match=r"^no_such_module\.func$"):
-        resolve(PythonTag("name", "no_such_module.func"))
-
-
-def test_an_extension_option_that_cannot_be_imported_is_named(make_project: MakeProject) -> None:
+def test_an_option_naming_python_code_is_left_out_and_named(make_project: MakeProject) -> None:
+    # In: pymdownx.emoji with emoji_index: !!python/name:nowhere.index. Out: the option is
+    # left out (never imported), the extension still renders, the notice names the option.
     config = DEFAULT_CONFIG.replace(
         "  - toc:\n",
-        "  - pymdownx.emoji:\n      emoji_generator: !!python/name:nowhere.to_svg\n  - toc:\n",
+        "  - pymdownx.emoji:\n      emoji_index: !!python/name:nowhere.index\n  - toc:\n",
     )
     root = make_project({"docs/index.md": "# Home\n\n[x](#nope)\n"}, config=config)
     report = run(root, ("links",), links=RENDER)
     assert report.notices == [
-        "markdown extensions cannot be imported here: pymdownx.emoji (needs nowhere.to_svg); "
-        "rendering without them would lose what they make: anchors are checked against "
-        "docgates' own slug rules"
+        "options naming Python code were left out (docgates never imports or calls what the "
+        "config names): pymdownx.emoji: emoji_index (nowhere.index)"
     ]
 
 

@@ -11,6 +11,9 @@ does), so it is opt-in: ``anchor_ids: render``. The default, ``source``, imports
 the extensions print goes nowhere (never into the JSON on standard output). When one configured
 extension cannot be imported, no page is rendered: a render without it loses what it renders
 (headings inside its blocks), so docgates' own rules are used and the notice says why.
+Python tags in the extensions' options (``!!python/name:``, ``!!python/object/apply:``) are
+never imported or called, even then: :mod:`.standins` gives docgates' own twin of a slug
+function, a fence formatter or an emoji index, and any other such option is left out.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from .document import blank_lines, split_front_matter
 from .mdconfig import MKDOCS_BUILTIN_EXTENSIONS, normalize_extensions
 from .project import Project
 from .source import read_text
+from .standins import Unresolvable, stand_in
 from .yamlload import OtherTag, PythonTag
 
 
@@ -35,30 +39,47 @@ def _quiet() -> contextlib.AbstractContextManager[Any]:
     return contextlib.redirect_stdout(io.StringIO())
 
 
-class Unresolvable(Exception):
-    """A ``!!python/...`` value whose target cannot be imported."""
+def resolve(value: Any, dropped: list[str], key: str = "", root: Path = Path()) -> Any:
+    """``value`` with every Python tag replaced by its :func:`.standins.stand_in`; a tag
+    without one is left out of its mapping or list, and its dotted key added to ``dropped``.
 
-
-def resolve(value: Any) -> Any:
-    """Turn ``!!python/name:`` and ``!!python/object/apply:`` values into objects."""
-    if isinstance(value, PythonTag):
-        module_name, _, attr = value.name.rpartition(".")
-        try:
-            target = getattr(importlib.import_module(module_name), attr)
-        except (ImportError, AttributeError, ValueError) as exc:
-            raise Unresolvable(value.name) from exc
-        if value.kind == "name":
-            return target
-        if value.kind.startswith("object/apply"):
-            return target(*[resolve(a) for a in value.args], **resolve(value.kwds))
-        raise Unresolvable(value.name)
+    Nothing is imported or called: a tag is only ever looked at as data.
+    """
     if isinstance(value, OtherTag):
-        return resolve(value.value)
+        return resolve(value.value, dropped, key, root)
     if isinstance(value, Mapping):
-        return {k: resolve(v) for k, v in value.items()}
+        separator = value.get("separator", "-")
+        result = {}
+        for name, item in value.items():
+            where = f"{key}.{name}" if key else str(name)
+            if isinstance(item, PythonTag):
+                try:
+                    result[name] = stand_in(item, str(name), separator, root)
+                except Unresolvable:
+                    dropped.append(f"{where} ({item.name})")
+            else:
+                result[name] = resolve(item, dropped, where, root)
+        return result
     if isinstance(value, list):
-        return [resolve(v) for v in value]
+        items = []
+        for item in value:
+            if isinstance(item, PythonTag):
+                dropped.append(f"{key} ({item.name})")
+            else:
+                items.append(resolve(item, dropped, key, root))
+        return items
     return value
+
+
+def _checked_name(markdown: Any, name: str) -> None:
+    """``module:Class`` names are built by calling ``Class(**options)``: only a Markdown
+    ``Extension`` class may be called (``os:system`` with a ``command`` option must not)."""
+    if ":" not in name:
+        return
+    module_name, _, attr = name.partition(":")
+    target = getattr(importlib.import_module(module_name), attr, None)
+    if not (isinstance(target, type) and issubclass(target, markdown.Extension)):
+        raise Unresolvable(f"'{attr}' is not a Markdown extension class")
 
 
 class Renderer:
@@ -67,6 +88,8 @@ class Renderer:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.missing: list[str] = []
+        self.not_called: list[str] = []
+        """Options holding a Python tag docgates has no stand-in for: left out, not called."""
         self.failed: dict[str, str] = {}
         self._md: Any = None
         self.available = False
@@ -81,18 +104,21 @@ class Renderer:
         configs: dict[str, dict[str, Any]] = {}
         for name in names:
             options = configured.get(name, {})
+            dropped: list[str] = []
             try:
-                resolved = self._options(name, resolve(options))
+                _checked_name(markdown, name)
+                resolved = self._options(name, resolve(options, dropped, root=project.root))
                 with _quiet():
                     markdown.Markdown(extensions=[name], extension_configs={name: resolved})
             except Unresolvable as exc:
-                self.missing.append(f"{name} (needs {exc})")
+                self.missing.append(f"{name} ({exc})")
                 continue
             except Exception:  # an extension that cannot load is left out, and named
                 self.missing.append(name)
                 continue
             extensions.append(name)
             configs[name] = resolved
+            self.not_called.extend(f"{name}: {option}" for option in dropped)
         if self.missing:
             self.reason = (
                 "markdown extensions cannot be imported here: "
@@ -112,6 +138,7 @@ class Renderer:
             base = options.get("base_path", ["."])
             bases = [base] if isinstance(base, str) else list(base or ["."])
             options = {**options, "base_path": [str((root / str(b)).resolve()) for b in bases]}
+            options["url_download"] = False  # reading ids fetches nothing from the network
             if "auto_append" in options:
                 options["auto_append"] = [str(a) for a in options["auto_append"] or []]
         elif name in ("mdx_include", "markdown_include.include") and "base_path" in options:
@@ -143,6 +170,11 @@ class Renderer:
         if not self.available:
             return f"{self.reason}: anchors are checked against docgates' own slug rules"
         parts = []
+        if self.not_called:
+            parts.append(
+                "options naming Python code were left out (docgates never imports or calls "
+                "what the config names): " + ", ".join(self.not_called)
+            )
         if self.failed:
             first = next(iter(self.failed.items()))
             parts.append(

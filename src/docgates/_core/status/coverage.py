@@ -190,7 +190,10 @@ def _read_data_file(path: Path, root: Path, rel: str) -> CoverageReport:
         warnings.simplefilter("always")
         out = Path(tmp) / "coverage.json"
         try:
-            cov = coverage.Coverage(data_file=str(path.resolve()), config_file=config)
+            # plugins=: coverage.py would import the plugins its config file names.
+            cov = coverage.Coverage(
+                data_file=str(path.resolve()), config_file=config, plugins=[_no_plugins]
+            )
             cov.load()
             cov.json_report(outfile=str(out))
         except coverage.CoverageException as exc:
@@ -202,6 +205,12 @@ def _read_data_file(path: Path, root: Path, rel: str) -> CoverageReport:
     for entry in report.files:
         entry.line = None
     return report
+
+
+def _no_plugins(registry: Any) -> None:
+    """coverage.py's plugin hook, registering nothing: the ``plugins`` a project's coverage
+    config names are modules docgates would import, and it never imports what a config names
+    (a file measured through a plugin is then reported as Python, or not at all)."""
 
 
 _CWD_LOCK = threading.Lock()
