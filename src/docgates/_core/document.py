@@ -185,6 +185,10 @@ class Document:
     """Ids other than heading ids: attr_list ``{#id}``, raw HTML ``id``/``name``, autorefs
     ``[](){#id}`` and footnotes (filled when links are parsed)."""
     tabs: list[Tab] = field(default_factory=list)
+    read: dict[str, str] = field(default_factory=dict)
+    """The text of each file that went into the page (the page and what it includes), by
+    project-relative path, as it was read: ``--update`` writes only into files that still hold
+    exactly this text."""
 
     @property
     def title(self) -> str | None:
@@ -271,6 +275,7 @@ class DocumentBuilder:
             includes=expansion.includes,
             findings=list(expansion.findings),
             files={path, *expansion.files},
+            read={**expansion.texts, rel: text},
         )
         env: dict[str, Any] = {}
         tokens = parse_tokens(expansion.source.text, self.settings, env)

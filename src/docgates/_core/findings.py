@@ -45,6 +45,8 @@ RULES: dict[str, Rule] = _rules(
     Rule("code/timeout", E, "a Python block ran longer than its timeout"),
     Rule("code/did-not-raise", E, 'a block marked docgates="expect-error" ran without raising'),
     Rule("code/cwd-changed", W, "a block changed the working directory and left it changed"),
+    Rule("code/update-skipped", W, "--update left a page alone: it changed since it was read"),
+    Rule("code/update-failed", E, "--update could not write a page (it was left as it was)"),
     Rule("code/include-missing", E, "an included file (--8<--, {* *}, {! !}) does not exist"),
     Rule("code/include-cycle", E, "an included file includes itself"),
     Rule("code/unchecked-fence", W, "a fence looks like Python but is not checked or rendered"),

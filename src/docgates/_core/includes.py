@@ -87,6 +87,8 @@ class Expansion:
     findings: list[Finding] = field(default_factory=list)
     files: set[Path] = field(default_factory=set)
     """Every file that went into the page (for caches and incremental rebuilds)."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """The text of each included file as it was read, by project-relative path."""
 
 
 class Expander:
@@ -96,7 +98,7 @@ class Expander:
         self.options = options
         self.root = root
         self.max_size = max_size
-        self._cache: dict[Path, tuple[list[str] | None, Finding | None]] = {}
+        self._cache: dict[Path, tuple[list[str] | None, Finding | None, str | None]] = {}
 
     # -- public ---------------------------------------------------------------------------
     def expand(self, page: Path, rel: str, text: str) -> Expansion:
@@ -321,9 +323,12 @@ class Expander:
             self._cache[path] = (
                 text.split("\n") if text else ([] if text == "" else None),
                 problem,
+                text,
             )
-        lines, problem = self._cache[path]
+        lines, problem, text = self._cache[path]
         result.files.add(path)
+        if text is not None:
+            result.texts[relpath(path, self.root)] = text
         if problem is not None:
             if span is not None:
                 _report(

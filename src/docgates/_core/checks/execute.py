@@ -158,8 +158,10 @@ def run_execute(ctx: RunContext) -> None:
     if edits:
         from ..execute.update import apply
 
-        changed = apply(ctx.project.root, edits)
-        for path, count in sorted(changed.items()):
+        read = {rel: text for doc in execution.documents for rel, text in doc.read.items()}
+        applied = apply(ctx.project.root, edits, read)
+        report.findings.extend(applied.findings)
+        for path, count in sorted(applied.changed.items()):
             report.notices.append(
                 f"updated {count} expected output{'s' * (count != 1)} in '{path}'"
             )

@@ -52,10 +52,26 @@ class Verdict:
     """The block never ran (its worker was lost before it): counted as skipped."""
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Characters that never reach a page raw: C0 and C1 controls but tab and newline (``\\r``
+would end a line, NUL makes the page binary), and lone surrogates (not UTF-8)."""
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character written as Python writes it (``\\x00``,
+    ``\\r``, ``\\x1b``): how printed output is compared with the page and written into it."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
+
+
 def build_replacer(patterns: dict[str, str]) -> Replace:
+    """What printed output goes through before it is compared or written: control characters
+    made :func:`visible`, then the ``output_replace`` patterns."""
     compiled = [(re.compile(pattern), replacement) for pattern, replacement in patterns.items()]
 
     def replace(text: str) -> str:
+        text = visible(text)
         for pattern, replacement in compiled:
             text = pattern.sub(replacement, text)
         return text

@@ -3,37 +3,152 @@
 Edits replace whole raw lines. Each new line gets the prefix of the container the block sits in
 (the admonition's indentation, a block quote's ``>``), read from a line of the block itself, and
 the line ending of the line it replaces. Every other byte of the file stays as it was.
+
+Nothing the user wrote is lost: a file is written only while it still holds the text the edits
+were computed from (a page saved during the run is left alone, ``code/update-skipped``), and it
+is written to a temporary file in the same folder, flushed to disk and renamed over the page, so
+that a failed write (a full disk, a read-only folder) leaves the page whole
+(``code/update-failed``). The page keeps its permission bits; a symlinked page is written
+through its link.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import stat
+import tempfile
 from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from .. import findings
+from ..findings import Finding
+from ..source import decode
 from .judge import Edit
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 """A line and its ending: only ``\\n``, ``\\r\\n`` and ``\\r`` end lines, as in docgates' reader."""
 
 
-def apply(root: Path, edits: list[Edit]) -> dict[str, int]:
-    """Apply ``edits`` (paths relative to ``root``); how many edits each changed file got."""
+@dataclass
+class Applied:
+    """What :func:`apply` did: the edits each changed file got, and what it could not do."""
+
+    changed: dict[str, int] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+class _Changed(Exception):
+    """The file no longer holds the text the edits were computed from."""
+
+
+def apply(root: Path, edits: list[Edit], read: Mapping[str, str]) -> Applied:
+    """Apply ``edits`` (paths relative to ``root``) to the files that still hold the text
+    ``read`` has for them (what the run read, by path)."""
     by_path: dict[str, list[Edit]] = defaultdict(list)
     for edit in edits:
         by_path[edit.path].append(edit)
-    changed: dict[str, int] = {}
+    done = Applied()
     for rel, group in by_path.items():
         path = root / rel
         try:
-            text = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+            raw = _current(path, rel, read.get(rel))
+            new = rewrite(raw, group)
+            if new == raw:
+                continue
+            write_atomically(path, new.encode("utf-8"), partial(_current, path, rel, read[rel]))
+        except _Changed:
+            done.findings.append(
+                findings.make(
+                    "code/update-skipped",
+                    rel,
+                    None,
+                    None,
+                    f"'{rel}' changed after docgates read it; its expected output was not "
+                    "updated, so that nothing written since is lost",
+                    hint="Run 'docgates check --execute --update' again.",
+                )
+            )
             continue
-        new = rewrite(text, group)
-        if new != text:
-            path.write_bytes(new.encode("utf-8"))
-            changed[rel] = len(group)
-    return changed
+        except OSError as exc:
+            done.findings.append(
+                findings.make(
+                    "code/update-failed",
+                    rel,
+                    None,
+                    None,
+                    f"cannot write the updated output to '{rel}': {exc.strerror or exc}; "
+                    "the file was left as it was",
+                )
+            )
+            continue
+        done.changed[rel] = len(group)
+    return done
+
+
+def _current(path: Path, rel: str, expected: str | None) -> str:
+    """The raw text of ``path``, if it still reads as ``expected`` (newlines normalised)."""
+    data = path.read_bytes()
+    text, problem = decode(data, rel)
+    if expected is None or problem is not None or text != expected:
+        raise _Changed(rel)
+    return data.decode("utf-8")
+
+
+def write_atomically(
+    path: Path, data: bytes, still_unchanged: Callable[[], object] | None = None
+) -> None:
+    """Replace the file at ``path`` with ``data``: a temporary file in the same folder, flushed
+    to disk, then renamed over it, so that the file is either as it was or all of ``data``.
+
+    The file keeps its permission bits (and owner, where this process may set it). A symlink is
+    followed: the file it points to is replaced, the link stays. ``still_unchanged``
+    is called just before the rename and may raise to leave the file alone.
+    """
+    target = path.resolve()
+    info = target.stat()
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".docgates-tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != _ids(temporary):
+            with contextlib.suppress(OSError):
+                os.chown(temporary, info.st_uid, info.st_gid)
+        if still_unchanged is not None:
+            still_unchanged()
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(target.parent)
+
+
+def _ids(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_uid, info.st_gid
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the rename to disk too (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def rewrite(text: str, edits: list[Edit]) -> str:

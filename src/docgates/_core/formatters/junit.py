@@ -6,12 +6,22 @@ with its problems. Warnings are attached as ``system-out`` so they are visible b
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from ..findings import Finding, Severity
 from ..report import Report
 from .text import format_finding
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold, even escaped (a NUL a block printed, a control character
+in a file name)."""
+
+
+def _xml(text: str) -> str:
+    """``text`` with the characters XML cannot hold written as Python writes them (``\\x00``)."""
+    return _NOT_XML.sub(lambda m: repr(m.group(0))[1:-1], text)
 
 
 def format_report(report: Report) -> str:
@@ -32,23 +42,25 @@ def format_report(report: Report) -> str:
         time=f"{report.stats.seconds:.3f}",
     )
     for path in sorted(by_path):
-        case = ET.SubElement(suite, "testcase", classname="docgates", name=path, time="0")
+        case = ET.SubElement(suite, "testcase", classname="docgates", name=_xml(path), time="0")
         errors = [f for f in by_path[path] if f.severity is Severity.ERROR]
         others = [f for f in by_path[path] if f.severity is not Severity.ERROR]
         if errors:
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=f"{len(errors)} error(s); first: {errors[0].rule} {errors[0].message}",
+                message=_xml(
+                    f"{len(errors)} error(s); first: {errors[0].rule} {errors[0].message}"
+                ),
                 type=errors[0].rule,
             )
-            failure.text = "\n".join(format_finding(f) for f in errors)
+            failure.text = _xml("\n".join(format_finding(f) for f in errors))
         if others:
             out = ET.SubElement(case, "system-out")
-            out.text = "\n".join(format_finding(f) for f in others)
+            out.text = _xml("\n".join(format_finding(f) for f in others))
     if report.notices:
         notes = ET.SubElement(suite, "system-out")
-        notes.text = "\n".join(f"note: {notice}" for notice in report.notices)
+        notes.text = _xml("\n".join(f"note: {notice}" for notice in report.notices))
     root = ET.Element("testsuites", name="docgates")
     root.append(suite)
     ET.indent(root)
