@@ -82,10 +82,30 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(403)
         elif path == "/error":
             self._send(500)
+        elif path == "/bad-port":
+            self._send(302, {"Location": "http://localhost:80800/"})
+        elif path == "/bad-ipv6":
+            self._send(302, {"Location": "http://[::1/"})
+        elif path == "/drip":
+            self._drip()
         elif path == "/page.html":
             self._send(200, {"Content-Type": "text/html"}, PAGE)
         else:
             self._send(404)
+
+    def _drip(self) -> None:
+        """One byte of the status line every 0.2 s, for at most 30 s (until the client goes)."""
+        deadline = time.monotonic() + 30
+        try:
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 1000:
+                if time.monotonic() > deadline:
+                    break
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            pass
+        self.close_connection = True
 
 
 class LinkServer(ThreadingHTTPServer):

@@ -83,6 +83,18 @@ class Tally:
         }
 
 
+def malformed(url: str) -> str | None:
+    """Why ``url`` cannot be requested at all (a bad port, host or IPv6 literal), or ``None``."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port out of range or not a number
+    except ValueError as exc:
+        return str(exc) or "it cannot be parsed"
+    if parts.scheme.lower() in ("http", "https") and not parts.hostname:
+        return "it names no host"
+    return None
+
+
 def mailto_ok(url: str) -> str | None:
     """Why a ``mailto:`` URL is malformed (RFC 6068 addresses), or ``None``."""
     parts = urlsplit(url)
@@ -166,6 +178,10 @@ class ExternalChecker:
         wanted: list[str] = []
         results: dict[str, Outcome] = {}
         for url in dict.fromkeys(urls):
+            problem = malformed(url)
+            if problem is not None:
+                results[url] = Outcome(url, "broken", f"the URL is malformed: {problem}")
+                continue
             reason = self.skip_reason(url)
             if reason is not None:
                 self.tally.skipped[reason] += 1
@@ -275,7 +291,11 @@ class ExternalChecker:
                 if 300 <= status < 400 and location:
                     permanent = permanent and status in (301, 308)
                     first_hop = first_hop or status
-                    url = urljoin(url, location)
+                    target = _join(url, location)
+                    if target is None or malformed(target) is not None:
+                        why = f"HTTP {status} to a malformed URL {location!r}"
+                        return [Outcome(u, "broken", why, status) for u in urls]
+                    url = target
                     self.tally.redirects += 1
                     continue
                 break
@@ -356,6 +376,13 @@ class ExternalChecker:
         return float(min(self.backoff * 2 ** (attempt - 1), 8.0))
 
 
+def _join(base: str, location: str) -> str | None:
+    try:
+        return urljoin(base, location)
+    except ValueError:
+        return None
+
+
 def _has_id(ids: set[str], fragment: str, on_github: bool) -> bool:
     if fragment in ids or unquote(fragment) in ids:
         return True
@@ -366,13 +393,13 @@ def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():  # '²'.isdigit() is true too
+        return float(value)  # a huge number is inf: past any budget
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return max(when.timestamp() - time.time(), 0.0)
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    return max(when.timestamp() - time.time(), 0.0)
 
 
 def _classify(url: str, status: int, final: str, permanent: bool) -> Outcome:
@@ -407,4 +434,6 @@ def _failure(url: str, exc: TransportError) -> Outcome:
         return Outcome(url, "unverified", "connection reset")
     if exc.kind == "tls":
         return Outcome(url, "unverified", f"TLS failed: {exc.detail}")
+    if exc.kind == "invalid":
+        return Outcome(url, "broken", f"the URL is malformed: {exc.detail}")
     return Outcome(url, "unverified", f"request failed: {exc.detail}")

@@ -114,6 +114,17 @@ class HttpxTransport:
         return pool
 
     async def send(self, request: Request) -> Response:
+        """Send ``request``; the whole of it (connection, answer, the body it reads) must take
+        no longer than the timeout, however slowly the server trickles bytes."""
+        total = self.timeouts["read"]
+        try:
+            return await asyncio.wait_for(self._send(request), timeout=total)
+        except asyncio.TimeoutError:
+            raise TransportError("timeout", f"no complete answer within {total:g}s") from None
+        except (httpx.InvalidURL, ValueError) as exc:  # a bad port, host or IPv6 literal
+            raise TransportError("invalid", str(exc) or type(exc).__name__) from None
+
+    async def _send(self, request: Request) -> Response:
         try:
             url = httpx.URL(request.url)
             outgoing = httpx.Request(

@@ -88,10 +88,7 @@ def open_cache(ctx: RunContext, settings: LinksSettings) -> LinkCache | None:
     path = Path(raw).expanduser() if raw else default_path()
     if raw and not path.is_absolute():
         path = ctx.project.root / path
-    cache = LinkCache(path, settings.external_cache_hours)
-    if cache.problem:
-        ctx.report.notices.append(cache.problem)
-    return cache
+    return LinkCache(path, settings.external_cache_hours)
 
 
 # One run for all pages: each URL is checked once, wherever it appears (never in forked workers).
@@ -113,6 +110,8 @@ def run_external(ctx: RunContext) -> None:
     finally:
         if cache is not None:
             cache.close()
+            if cache.problem:  # rebuilt, or unusable (then this run's outcomes stay in memory)
+                ctx.report.notices.append(cache.problem)
     ctx.report.findings.extend(report(outcomes, where, ctx.extras.setdefault("by_page", {})))
     tally = checker.tally
     ctx.report.stats.extra["external"] = tally.to_dict()
