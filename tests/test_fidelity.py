@@ -275,3 +275,111 @@ def test_ids_from_key_value_attributes_and_fence_headers(make_project: MakeProje
         "docs/index.md:9:37: links/anchor-not-found link '#nope' points to a missing anchor "
         "'#nope' on this page",
     ]
+
+
+MDX = DEFAULT_CONFIG.replace("  - toc:\n", "  - mdx_include:\n      base_path: docs\n  - toc:\n")
+
+
+def test_mdx_include_line_slices(make_project: MakeProject) -> None:
+    # '{!file[ln:1-3]!}' includes lines 1 to 3: the syntax error on line 5 is outside the
+    # slice; '[ln:5]' includes it, reported at the included file's own line.
+    root = make_project(
+        {
+            "docs/index.md": (
+                "# Home\n\n```python\n{!src/example.py[ln:1-3]!}\n```\n\n"
+                "```python\n{! src/example.py [ln:5] !}\n```\n\n\\{!not/an/include.md!}\n"
+            ),
+            "docs/src/example.py": "import os\n\nprint(os.sep)\n\ndef broken(:\n",
+        },
+        config=MDX,
+    )
+    assert lines(run(root, ("code",))) == [
+        "docs/src/example.py:5:12: code/syntax-error Python block does not compile: invalid "
+        "syntax: 'def broken(:' (included by 'docs/index.md')",
+    ]
+
+
+def test_raw_html_in_blog_posts_resolves_against_the_post_url(make_project: MakeProject) -> None:
+    # The post is served at blog/2024/01/31/hello-world/ (date and slug from its front matter
+    # and title), so raw HTML paths count from there, not from blog/posts/.
+    config = DEFAULT_CONFIG + "  - blog\n"
+    post = (
+        "---\ndate: 2024-01-31\n---\n\n# Hello World\n\n"
+        '<img src="../../../../../img/a.png">\n<img src="../../img/a.png">\n'
+    )
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n",
+            "docs/img/a.png": "png",
+            "docs/blog/posts/hello.md": post,
+            "docs/blog/posts/custom.md": (
+                '---\ndate: 2024-02-01\nslug: mine\n---\n\n# Custom\n\n<a href="../../../../">x</a>\n'
+            ),
+        },
+        config=config,
+    )
+    report = run(root, LINKS)
+    assert lines(report) == [
+        "docs/blog/posts/custom.md:8:10: links/page-not-found link '../../../../': "
+        "no page or file is served at 'blog/'",
+        "docs/blog/posts/hello.md:8:11: links/image-not-found image '../../img/a.png': no page "
+        "or file is served at 'blog/2024/01/img/a.png'",
+    ]
+
+
+def test_blog_post_url_format_and_blog_dir(make_project: MakeProject) -> None:
+    # warehouse's blog: blog_dir '.', post_url_format 'posts/{file}'.
+    config = (
+        DEFAULT_CONFIG + "  - blog:\n      blog_dir: .\n      post_url_format: 'posts/{file}'\n"
+    )
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n",
+            "docs/img/a.png": "png",
+            "docs/posts/p.md": (
+                '---\ndate: 2024-01-31\n---\n\n# P\n\n<img src="../../img/a.png">\n'
+            ),
+        },
+        config=config,
+    )
+    assert lines(run(root, LINKS)) == []
+
+
+def test_mkdocstrings_docstring_heading_ids(make_project: MakeProject) -> None:
+    # mkdocstrings gives the headings of a docstring ids like 'pkg.mod--usage'.
+    config = DEFAULT_CONFIG + "  - mkdocstrings\n"
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n\n[a](api.md#pkg.mod--usage) [b](api.md#other--usage)\n",
+            "docs/api.md": "# API\n\n::: pkg.mod\n",
+        },
+        config=config,
+    )
+    report = run(root, LINKS)
+    assert [(f.severity.value, str(f)) for f in report.findings] == [
+        (
+            "info",
+            "docs/index.md:3:1: links/anchor-not-found link 'api.md#pkg.mod--usage' points to a "
+            "missing anchor '#pkg.mod--usage' in 'api.md'; mkdocstrings makes its ids from "
+            "'::: pkg.mod' at build time, so docgates cannot verify it",
+        ),
+        (
+            "error",
+            "docs/index.md:3:28: links/anchor-not-found link 'api.md#other--usage' points to a "
+            "missing anchor '#other--usage' in 'api.md'",
+        ),
+    ]
+
+
+def test_snippets_base_path_with_mkdocs_relative_tag(make_project: MakeProject) -> None:
+    config = DEFAULT_CONFIG.replace(
+        "      base_path: [snippets, .]\n", "      base_path: !relative $config_dir\n"
+    )
+    root = make_project(
+        {"docs/index.md": '# Home\n\n```python\n--8<-- "src/a.py"\n```\n', "src/a.py": "x = (\n"},
+        config=config,
+    )
+    assert lines(run(root, ("code",))) == [
+        "src/a.py:1:5: code/syntax-error Python block does not compile: '(' was never closed: "
+        "'x = (' (included by 'docs/index.md')",
+    ]

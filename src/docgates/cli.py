@@ -172,7 +172,9 @@ def check(
         if pages is not None and not pages:
             continue
         workers = jobs or (os.cpu_count() or 1)
-        extras = {"no_cache": True} if no_cache else None
+        extras: dict[str, Any] = {"run_opted_in": bool(execute or update)}
+        if no_cache:
+            extras["no_cache"] = True
         reports.append(
             (project, engine.check(dict.fromkeys(gates), pages, jobs=workers, extras=extras))
         )

@@ -46,7 +46,12 @@ _TARGET = lazy(
     re.IGNORECASE,
 )
 _VARIANTS = lazy(r"^(?P<space>[ \t]*)\{\*[ \t]*(?P<path>\S+)(?P<options>.*?)[ \t]*\*\}[ \t]*$")
-_MDX = lazy(r"^(?P<space>[ \t]*)\{![ \t]*(?P<path>[^|!]+?)[ \t]*(?:\|[^!]*)?!\}[ \t]*$")
+# mdx_include's syntax: {! path !}, with recursion flags (+/-), '>' to indent, a line slice
+# '[ln:1-7,9]' and an encoding after '|'. A backslash escapes it.
+_MDX = lazy(
+    r"^(?P<space>[ \t]*)(?P<escape>\\)?\{!(?P<recursive>[+-])?>?[ \t]*(?P<path>[^]|[]+?)"
+    r"(?:[ \t]*\[ln:(?P<lines>[\d.,e-]+)\])?[ \t]*(?:\|[^!]*)?!\}[ \t]*$"
+)
 _VARIANT_SUFFIX = lazy(r"(?:_an)?(?:_py3\d+)?$")
 _LANG_BY_SUFFIX = {
     ".py": "python",
@@ -403,6 +408,10 @@ class Expander:
     ) -> None:
         space, name = match.group("space"), match.group("path").strip()
         span = Span(origin.path, origin.line, max(len(space) - origin.shift, 0) + 1)
+        if match.group("escape"):
+            out.append(space + match.group(0)[len(space) + 1 :])
+            out_origins.append(origin)
+            return
         if name.lower().startswith(("http://", "https://")):
             return
         base = self.options.mdx_include_base or self.root
@@ -424,9 +433,12 @@ class Expander:
             return
         first = len(out)
         rel = relpath(path, self.root)
+        numbered = [(text, i + 1) for i, text in enumerate(loaded)]
+        if match.group("lines"):
+            numbered = _slice_rows(numbered, match.group("lines"), origin.line)
         self._run(
-            loaded,
-            [Origin(rel, i + 1) for i in range(len(loaded))],
+            [text for text, _ in numbered],
+            [Origin(rel, n) if n > 0 else origin for _, n in numbered],
             (*stack, path),
             False,
             result,
@@ -467,6 +479,34 @@ def _did_you_mean(name: str, root: Path) -> str | None:
     if close:
         return f"Did you mean '{relpath(folder / close[0], root)}'?"
     return None
+
+
+def _slice_rows(lines: list[tuple[str, int]], spec: str, at: int) -> list[tuple[str, int]]:
+    """mdx_include's ``[ln:...]`` line slice (rcslice's rows): ``3``, ``1-7``, ``7-1``
+    (reversed), ``5-e`` (``e`` is the last line), parts joined by ``,`` with two blank lines
+    between them. Column parts (``1.3-2.5``) keep whole lines: the columns do not change which
+    code a page shows. Blank separator lines get line number ``-at`` (the include's own)."""
+    total = len(lines)
+    picked: list[tuple[str, int]] = []
+    spec = spec.replace(".e", ".").replace("e", str(total))
+    for index, part in enumerate(p for p in spec.split(",") if p):
+        rows = [bound.split(".", 1)[0] for bound in part.split("-")]
+        try:
+            numbers = [int(r) if r else None for r in rows]
+        except ValueError:
+            return lines
+        if index:
+            picked += [("", -at), ("", -at)]
+        if len(numbers) == 1:
+            start = numbers[0] or 1
+            picked += lines[start - 1 : start]
+            continue
+        first, last = numbers[0] or 1, numbers[1] or total
+        if first <= last:
+            picked += lines[first - 1 : last]
+        else:
+            picked += lines[last - 1 : first][::-1]
+    return picked
 
 
 def _select_ranges(selected: list[tuple[str, int]], ranges: str) -> list[tuple[str, int]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .yamlload import PythonTag
+from .yamlload import OtherTag, PythonTag
 
 #: MkDocs always loads these, whatever ``markdown_extensions`` says.
 MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
@@ -131,8 +131,26 @@ def normalize_extensions(raw: Any) -> dict[str, dict[str, Any]]:
     return result
 
 
+def config_path(value: Any, root: Path, docs_dir: Path | None = None) -> Path:
+    """A path option of the config as MkDocs reads it: relative to the config's folder (the
+    working directory of ``mkdocs build``), or MkDocs' ``!relative $config_dir`` /
+    ``!relative $docs_dir`` tag (with a sub-path after it). Plain ``!relative`` (the current
+    page's folder) is read as ``docs_dir``."""
+    if isinstance(value, OtherTag) and value.tag == "!relative":
+        text = str(value.value or "").strip()
+        for name, base in (("$config_dir", root), ("$docs_dir", docs_dir or root / "docs")):
+            if text.startswith(name):
+                return (base / text[len(name) :].lstrip("/\\")).resolve()
+        return (docs_dir or root / "docs").resolve()
+    return (root / str(value)).resolve()
+
+
 def build_markdown_options(
-    raw_extensions: Any, root: Path, *, builtins: Iterable[str] = MKDOCS_BUILTIN_EXTENSIONS
+    raw_extensions: Any,
+    root: Path,
+    *,
+    builtins: Iterable[str] = MKDOCS_BUILTIN_EXTENSIONS,
+    docs_dir: Path | None = None,
 ) -> MarkdownOptions:
     """Derive :class:`MarkdownOptions` from a ``markdown_extensions`` value."""
     configured = normalize_extensions(raw_extensions)
@@ -165,16 +183,16 @@ def build_markdown_options(
     if has("pymdownx.snippets"):
         opts = exts["pymdownx.snippets"]
         base = opts.get("base_path", ["."])
-        bases = [base] if isinstance(base, str) else list(base or ["."])
+        bases = [base] if isinstance(base, (str, OtherTag)) else list(base or ["."])
         snippets = SnippetsOptions(
-            base_path=tuple((root / str(b)).resolve() for b in bases),
+            base_path=tuple(config_path(b, root, docs_dir) for b in bases),
             check_paths=bool(opts.get("check_paths", False)),
             auto_append=tuple(str(a) for a in opts.get("auto_append", []) or []),
             restrict_base_path=bool(opts.get("restrict_base_path", True)),
             dedent_subsections=bool(opts.get("dedent_subsections", False)),
         )
     include_opts = exts.get("mdx_include", {})
-    include_base = root / str(include_opts.get("base_path", "."))
+    include_base = config_path(include_opts.get("base_path", "."), root, docs_dir)
 
     return MarkdownOptions(
         extensions=exts,

@@ -494,7 +494,7 @@ def _project_from(
         # Zensical enables the common extensions when none are configured.
         markdown = MarkdownOptions.assume_material(root)
     else:
-        markdown = build_markdown_options(extensions, root)
+        markdown = build_markdown_options(extensions, root, docs_dir=docs_dir)
     return Project(
         root=root,
         config_path=path,

@@ -207,6 +207,9 @@ def site_from_project(
     pages |= set(known)
     theme = theme_files(project)
     files |= {f for f in theme.files if f not in pages and f not in excluded}
+    from .blog import post_urls  # reads the posts' front matter: only with a blog
+
+    blog_urls = post_urls(project, pages) if any(project.plugin(n) for n in BLOG_PLUGINS) else {}
     return Site(
         pages=pages,
         files=files,
@@ -221,6 +224,7 @@ def site_from_project(
         declared={e.uri for e in project.nav or [] if not e.is_url},
         i18n=i18n_of(project),
         theme_missing=theme.missing,
+        page_urls=blog_urls,
     )
 
 

@@ -126,6 +126,19 @@ def run_execute(ctx: RunContext) -> None:
     docs = ctx.target_documents("code")
     if not _may_run(docs, settings):
         return
+    if not settings.execute and ctx.extras.get("run_opted_in") is False:
+        # The CLI runs no project code unless asked (--execute, or 'execute: true'), even for
+        # blocks that opt in on their own: a pre-commit hook must not run them.
+        from ..execute.plan import opted_in
+
+        asking = sum(1 for doc in docs for block in doc.blocks if opted_in(block))
+        if asking:
+            ctx.report.notices.append(
+                f"{asking} Python block{'s ask' if asking > 1 else ' asks'} to run "
+                "(exec=\"on\", docgates=\"run\"); they were compiled, not run: the CLI runs no "
+                "project code unless asked (--execute)"
+            )
+        return
     broken = {(f.path, f.line or 0) for f in ctx.report.findings if f.rule == "code/syntax-error"}
     execution = run_documents(docs, settings, ctx.project.root, broken)
     for key in [k for k, (ref, _) in _LAST.items() if ref() is None]:

@@ -117,7 +117,9 @@ class AnchorIndex:
             return None
         if "mkdocstrings" in self.project.plugin_names:
             for ident in _autodoc_identifiers(doc):
-                if fragment == ident or fragment.startswith(ident + "."):
+                # The object's own id, its members' ('pkg.mod.func'), and the headings of its
+                # docstrings ('pkg.mod--usage', 'pkg.mod.func--examples').
+                if fragment == ident or fragment.startswith((ident + ".", ident + "--")):
                     return f"mkdocstrings makes its ids from '::: {ident}' at build time"
         if self.rewriters:
             placeholder = _placeholder(doc)
