@@ -313,7 +313,8 @@ def test_raw_html_in_blog_posts_resolves_against_the_post_url(make_project: Make
             "docs/img/a.png": "png",
             "docs/blog/posts/hello.md": post,
             "docs/blog/posts/custom.md": (
-                '---\ndate: 2024-02-01\nslug: mine\n---\n\n# Custom\n\n<a href="../../../../">x</a>\n'
+                "---\ndate: 2024-02-01\nslug: mine\n---\n\n# Custom\n\n"
+                '<a href="../../../../">x</a>\n'
             ),
         },
         config=config,
@@ -382,4 +383,54 @@ def test_snippets_base_path_with_mkdocs_relative_tag(make_project: MakeProject) 
     assert lines(run(root, ("code",))) == [
         "src/a.py:1:5: code/syntax-error Python block does not compile: '(' was never closed: "
         "'x = (' (included by 'docs/index.md')",
+    ]
+
+
+HOOKED = DEFAULT_CONFIG + "hooks:\n  - hooks/fences.py\n"
+CUSTOM_HEADERS = (
+    "# Home\n\n```toml config-example\n[tool.x]\n```\n\n## Options\n\n"
+    '```python tab="pyproject"\nx = (\n```\n\n## After\n\n[a](#options) [b](#after)\n'
+)
+
+
+def test_fence_headers_a_hook_rewrites_are_read_as_fences(make_project: MakeProject) -> None:
+    # The hook rewrites the headers superfences would reject; read as text, the closing fence
+    # would open a fence that swallows '## Options' and '## After' (two false anchor errors).
+    root = make_project(
+        {
+            "docs/index.md": CUSTOM_HEADERS,
+            "hooks/fences.py": "def on_page_markdown(markdown, **kwargs):\n    return markdown\n",
+        },
+        config=HOOKED,
+    )
+    report = run(root, ("code", "links"))
+    assert [(f.severity.value, str(f)) for f in report.findings] == [
+        (
+            "info",
+            "docs/index.md:9:1: code/unchecked-fence '```python tab=\"pyproject\"' fence: "
+            "pymdownx.superfences rejects the option 'tab' in its header, but hook "
+            "'hooks/fences.py' may rewrite it before MkDocs renders the page, so docgates reads "
+            "it as a fence; it is checked only by `mkdocs build` with the plugins",
+        ),
+        (
+            "error",
+            "docs/index.md:10:5: code/syntax-error Python block does not compile: '(' was never "
+            "closed: 'x = ('",
+        ),
+    ]
+
+
+def test_without_a_rewriting_hook_the_rejected_header_is_text(make_project: MakeProject) -> None:
+    # A hook that only handles on_post_build cannot rewrite pages: MkDocs renders the fence as
+    # text, and the anchors it swallows really are missing.
+    root = make_project(
+        {
+            "docs/index.md": CUSTOM_HEADERS,
+            "hooks/fences.py": "def on_post_build(config):\n    pass\n",
+        },
+        config=HOOKED,
+    )
+    assert lines(run(root, ("code", "links"))) == [
+        "docs/index.md:15:1: links/anchor-not-found link '#options' points to a missing anchor "
+        "'#options' on this page",
     ]

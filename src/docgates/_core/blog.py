@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .anchors import spec_from_value, slugger
+from .anchors import slugger, spec_from_value
 from .document import split_front_matter
 from .mdconfig import SlugifySpec
 from .project import Project
@@ -83,7 +83,9 @@ def post_urls(project: Project, pages: Iterable[str]) -> dict[str, str]:
     most = int(options.get("post_url_max_categories", 1) or 0)
     separator = str(options.get("post_slugify_separator", "-"))
     spec = spec_from_value(options.get("post_slugify"), separator) or SlugifySpec(
-        "pymdownx.slugs.slugify", {"case": "lower"}, separator  # the plugin's default
+        "pymdownx.slugs.slugify",
+        {"case": "lower"},
+        separator,  # the plugin's default
     )
     slug = slugger(spec)
     category_spec = spec_from_value(

@@ -167,8 +167,13 @@ class Engine:
                 else 0
             )
             expander = Expander(self.project.markdown, self.project.root, max_size=max_size)
+            from .claims import header_claimants
+
             parser = ParserSettings.from_options(
-                self.project.markdown, inline=inline, plugins=frozenset(self.project.plugin_names)
+                self.project.markdown,
+                inline=inline,
+                plugins=frozenset(self.project.plugin_names),
+                claimed_by=header_claimants(self.project),
             )
             self._builders[inline] = DocumentBuilder(
                 parser,

@@ -58,6 +58,10 @@ class FenceNote:
     header: str
     reason: str
     hint: str | None = None
+    claimed: bool = False
+    """Something in the config (a hook, a plugin docgates does not know, a custom fence's
+    validator) may take the header before MkDocs renders it: the fence is read as a fence and
+    the note is information, not a warning."""
 
 
 @dataclass(frozen=True)
@@ -78,10 +82,18 @@ class ParserSettings:
     def_list: bool
     math: bool
     inline: bool
+    claimed_by: str = ""
+    """What may rewrite fence headers superfences rejects before MkDocs renders the page
+    (``hook 'docs/hooks.py'``); empty when nothing can."""
 
     @classmethod
     def from_options(
-        cls, options: MarkdownOptions, *, inline: bool, plugins: frozenset[str] = frozenset()
+        cls,
+        options: MarkdownOptions,
+        *,
+        inline: bool,
+        plugins: frozenset[str] = frozenset(),
+        claimed_by: str = "",
     ) -> ParserSettings:
         superfences = options.extensions.get("pymdownx.superfences", {}) or {}
         return cls(
@@ -99,6 +111,7 @@ class ParserSettings:
             def_list=options.def_list,
             math=options.arithmatex,
             inline=inline,
+            claimed_by=claimed_by,
         )
 
 
@@ -156,7 +169,25 @@ def _make_fence_rule(settings: ParserSettings) -> Any:
             relaxed=settings.relaxed_headers,
             extra_options=extra,
         )
-        if reason:
+        if reason and settings.claimed_by and settings.superfences:
+            # A hook may turn the header into one MkDocs renders (a project's own
+            # 'toml config-example' fences): reading the fence as text would make everything
+            # up to the next fence code, headings included.
+            if not silent:
+                _notes(state).append(
+                    FenceNote(
+                        start,
+                        _column(state, start),
+                        header.lang,
+                        header.raw,
+                        f"{reason}, but {settings.claimed_by} may rewrite it before MkDocs "
+                        "renders the page, so docgates reads it as a fence; it is checked only "
+                        "by `mkdocs build` with the plugins",
+                        None,
+                        claimed=True,
+                    )
+                )
+        elif reason:
             if not silent:
                 _note(state, start, header, reason, _header_hint(header))
             return False

@@ -18,7 +18,7 @@ from functools import lru_cache
 from .. import findings
 from ..config import CodeSettings
 from ..document import CodeBlock, CodeLine, Document
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..parse import FenceNote
 from ..source import Span
 
@@ -183,11 +183,19 @@ def _note_finding(span: Span, note: FenceNote, doc: Document) -> Finding:
     if "{open_line}" in opening:
         opening = opening.replace("{open_line}", _open_line_before(doc, span))
         message = f"'{note.header}': {opening}"
+    elif note.claimed:
+        message = f"'```{note.header}' fence: {opening}"
     else:
         header = f"```{note.header}" if note.header else "```"
         message = f"'{header}' fence is not rendered as code: {opening}"
     return findings.make(
-        "code/unchecked-fence", span.path, span.line, span.column, message, hint=note.hint
+        "code/unchecked-fence",
+        span.path,
+        span.line,
+        span.column,
+        message,
+        hint=note.hint,
+        severity=Severity.INFO if note.claimed else None,
     )
 
 

@@ -135,7 +135,7 @@ def run_execute(ctx: RunContext) -> None:
         if asking:
             ctx.report.notices.append(
                 f"{asking} Python block{'s ask' if asking > 1 else ' asks'} to run "
-                "(exec=\"on\", docgates=\"run\"); they were compiled, not run: the CLI runs no "
+                '(exec="on", docgates="run"); they were compiled, not run: the CLI runs no '
                 "project code unless asked (--execute)"
             )
         return
