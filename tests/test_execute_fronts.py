@@ -21,6 +21,23 @@ from tests.execution import _stop_workers, project
 
 __all__ = ["_stop_workers"]
 
+
+def load_project_for(root: Path, body: str):  # type: ignore[no-untyped-def]
+    """The parsed page ``body`` as the code gate sees it (``docs/index.md``)."""
+    from docgates._core.document import DocumentBuilder
+    from docgates._core.includes import Expander
+    from docgates._core.mdconfig import build_markdown_options
+    from docgates._core.parse import ParserSettings
+
+    options = build_markdown_options(["admonition", "pymdownx.superfences"], root)
+    builder = DocumentBuilder(
+        ParserSettings.from_options(options, inline=False),
+        Expander(options, root, max_size=0),
+        indented_headers=False,
+    )
+    return builder.build(root / "docs/index.md", "docs/index.md", body)
+
+
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 PAGE = """\
@@ -177,7 +194,7 @@ def test_serve_shows_failing_blocks_on_the_page(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    assert html.count('<div class="admonition failure">') == 2
+    assert html.count('<div class="admonition failure docgates-failure">') == 2
     assert (
         '<p class="admonition-title">docgates: code/runtime-error at docs/index.md:15:5</p>' in html
     )
@@ -220,50 +237,45 @@ def test_execute_counts_add_up_across_parts_of_a_run() -> None:
     }
 
 
-def test_annotate_puts_a_box_after_each_failing_block_keeping_containers() -> None:
-    raw = PAGE
-    markdown = raw.split("---\n", 2)[2].lstrip("\n")
+def test_annotate_puts_an_html_box_after_each_failing_block_inside_its_container() -> None:
+    import markdown as pymd
+
+    from docgates._core.checks.proof import Proof
+    from docgates._core.site import PageText
+
+    body = PAGE.split("---\n", 2)[2].lstrip("\n") + "\n```python\nx = '{{ version }}'\n```\n"
+    html = pymd.markdown(body, extensions=["admonition", "pymdownx.superfences"])
+    root = Path("/nowhere")
+    loaded = load_project_for(root, body)
+    doc = loaded
+    proof = Proof({"docs/index.md": html}, frozenset({"python"}))
+    proof.apply(doc)
     failures = [
         BlockFailure(
-            10, 1, [make("code/output-mismatch", "docs/index.md", 9, 1, "differs\n-41\n+42")]
+            10,
+            1,
+            [make("code/output-mismatch", "docs/index.md", 9, 1, "a\n-41\n+42")],
+            doc.blocks[0],
         ),
-        BlockFailure(16, 5, [make("code/runtime-error", "docs/index.md", 15, 5, "raised")]),
+        BlockFailure(
+            16, 5, [make("code/runtime-error", "docs/index.md", 15, 5, "raised")], doc.blocks[1]
+        ),
+        BlockFailure(
+            24,
+            1,
+            [make("code/runtime-error", "docs/index.md", 23, 1, "{{ x }} {% y %}")],
+            doc.blocks[2],
+        ),
     ]
-    assert annotate(markdown, raw, failures, admonition=True).split("\n") == [
-        "# Failing",
-        "",
-        "```python",
-        "print(6 * 7)",
-        "#> 41",
-        "```",
-        "",
-        '!!! failure "docgates: code/output-mismatch at docs/index.md:9:1"',
-        "",
-        "        docs/index.md:9:1: code/output-mismatch",
-        "        differs",
-        "        -41",
-        "        +42",
-        "",
-        "",
-        "!!! note",
-        "",
-        "    ```python",
-        '    raise KeyError("missing")',
-        "    ```",
-        "",
-        '    !!! failure "docgates: code/runtime-error at docs/index.md:15:5"',
-        "",
-        "            docs/index.md:15:5: code/runtime-error",
-        "            raised",
-        "",
-        "",
-        "Text after.",
-        "",
-    ]
-    plain = annotate(markdown, raw, failures[:1], admonition=False).split("\n")
-    assert plain[7:11] == [
-        "> **docgates: code/output-mismatch at docs/index.md:9:1**",
-        ">",
-        ">     docs/index.md:9:1: code/output-mismatch",
-        ">     differs",
-    ]
+    text = PageText("index.md", "docs/index.md", body, PAGE)
+    out = annotate(html, failures, proof, text)
+    first = out.index('<div class="admonition failure docgates-failure">')
+    assert out[:first] == html[: html.index("</div>") + len("</div>")]
+    assert out.count('<div class="admonition failure docgates-failure">') == 3
+    note = out.index('<div class="admonition note">')
+    second = out.index("docgates: code/runtime-error at docs/index.md:15:5")
+    assert note < second < out.index("Text after.")
+    # inside the note: the box comes before the note's closing tag
+    assert out[second:].index("</div>\n</div>") < out[second:].index("Text after.")
+    assert "{{" not in out[out.index("23:1") :]
+    assert "&#123;&#123; x &#125;&#125;" in out

@@ -111,9 +111,9 @@ def test_serve_rebuilds_keep_the_engine_and_reparse_only_what_changed(
     parsed: list[str] = []
     original = DocumentBuilder.build
 
-    def counting(self: DocumentBuilder, path: Path, rel: str, text: str):  # type: ignore[no-untyped-def]
+    def counting(self: DocumentBuilder, path: Path, rel: str, text: str, final=None):  # type: ignore[no-untyped-def]
         parsed.append(rel)
-        return original(self, path, rel, text)
+        return original(self, path, rel, text, final)
 
     monkeypatch.setattr(DocumentBuilder, "build", counting)
     engines = []

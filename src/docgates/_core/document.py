@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from markdown_it.common.utils import normalizeReference
 from markdown_it.helpers import parseLinkLabel
@@ -20,8 +20,11 @@ from .includes import Expander, Include
 from .infostring import FenceHeader
 from .lazyre import lazy
 from .parse import FenceNote, ParserSettings, make_parser, parse_tokens
-from .source import Source, Span
+from .source import Source, Span, normalize_newlines
 from .yamlload import Located, load_yaml
+
+if TYPE_CHECKING:
+    from .site.markdown import PageText
 
 _YAML_META = lazy(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _MMD_META = lazy(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
@@ -249,7 +252,9 @@ class DocumentBuilder:
         self.indented_headers = indented_headers
         self.attr_ids = attr_list
 
-    def build(self, path: Path, rel: str, text: str) -> Document:
+    def build(self, path: Path, rel: str, text: str, final: PageText | None = None) -> Document:
+        """Parse page ``path`` (``rel`` to the project root) from its raw ``text``, or, given
+        ``final``, the Markdown a build rendered for it, reported at the raw lines it maps to."""
         meta_lines, yaml_text = split_front_matter(text)
         front: dict[str, Any] | None = None
         located = None
@@ -263,8 +268,12 @@ class DocumentBuilder:
                 front = located.data if isinstance(located.data, dict) else None
             except Exception:
                 front = None
-        body = blank_lines(text, meta_lines)
-        expansion = self.expander.expand(path, rel, body)
+        if final is not None and final.rewritten:
+            body = normalize_newlines(final.markdown)
+            expansion = self.expander.expand(path, rel, body, final.origins)
+        else:
+            body = blank_lines(text, meta_lines)
+            expansion = self.expander.expand(path, rel, body)
         doc = Document(
             path=path,
             rel=rel,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from .includes import Expander
 from .parse import ParserSettings
 from .project import MARKDOWN_SUFFIXES, Patterns, Project
 from .report import PageStats, Report
+from .site.markdown import PageText
 from .source import read_text
 
 SOURCE_GATES = ("code", "links", "structure")
@@ -47,9 +48,13 @@ class RunContext:
         """Documents to report on for ``gate``, minus its ``exclude`` patterns."""
         spec = _exclude_spec(self.settings.gate(gate).exclude)
         docs = [d for rel, d in self.documents.items() if rel in self.targets]
-        if spec is None:
-            return docs
-        return [d for d in docs if not spec.match_file(self.project.doc_uri(d.path))]
+        if spec is not None:
+            docs = [d for d in docs if not spec.match_file(self.project.doc_uri(d.path))]
+        proof = self.extras.get("proof")
+        if gate == "code" and proof is not None:
+            # Inside a build: only the blocks the build rendered (see checks/proof.py).
+            docs = [proof.apply(d) for d in docs]
+        return docs
 
 
 GateRunner = Callable[[RunContext], None]
@@ -136,7 +141,11 @@ def _exclude_spec(patterns: Sequence[str]) -> Patterns | None:
 def run_code(ctx: RunContext) -> None:
     settings = ctx.settings.code
     stats = ctx.report.stats
-    for doc in ctx.target_documents("code"):
+    documents = ctx.target_documents("code")
+    proof = ctx.extras.get("proof")
+    if proof is not None:
+        ctx.report.findings.extend(proof.findings())
+    for doc in documents:
         found, block_stats = code_check.check_document(doc, settings)
         ctx.report.findings.extend(found)
         stats.code_blocks += block_stats.blocks
@@ -183,9 +192,15 @@ class Engine:
             )
         return self._builders[inline]
 
-    def read(self, path: Path, *, inline: bool, text: str | None = None) -> Document | Finding:
-        """Parse one page (from disk, or from ``text``); a finding if it cannot be read."""
+    def read(
+        self, path: Path, *, inline: bool, text: str | PageText | None = None
+    ) -> Document | Finding:
+        """Parse one page (from disk, from ``text``, or from the Markdown a build rendered for
+        it, a :class:`PageText`); a finding if it cannot be read."""
         rel = self.project.rel(path)
+        final = text if isinstance(text, PageText) else None
+        if isinstance(text, PageText):
+            text = text.raw_text
         if text is None:
             max_size = self.settings.code.max_file_size
             loaded, problem = read_text(path, rel, max_size=max_size)
@@ -194,14 +209,15 @@ class Engine:
                 return problem
             text = loaded
         key = (rel, inline)
+        seen = text if final is None or not final.rewritten else f"{text}\0{final.markdown}"
         cached = self._cache.get(key)
-        if cached is not None and cached[0] == text and not cached[1].includes:
+        if cached is not None and cached[0] == seen and not cached[1].includes:
             return cached[1]
         try:
-            doc = self.builder(inline).build(path, rel, text)
+            doc = self.builder(inline).build(path, rel, text, final)
         except RecursionError as exc:
             raise DocgatesError(f"internal error while reading '{rel}': {exc}") from exc
-        self._cache[key] = (text, doc)
+        self._cache[key] = (seen, doc)
         return doc
 
     def check(
@@ -209,7 +225,7 @@ class Engine:
         gates: Iterable[str] = SOURCE_GATES,
         paths: Sequence[Path] | None = None,
         *,
-        texts: dict[Path, str] | None = None,
+        texts: Mapping[Path, str | PageText] | None = None,
         jobs: int = 1,
         extras: dict[str, Any] | None = None,
         read_all: bool = True,
@@ -265,7 +281,7 @@ class Engine:
         gates: list[str],
         to_read: list[Path],
         targets: list[Path],
-        texts: dict[Path, str],
+        texts: Mapping[Path, str | PageText],
         report: Report,
         extras: dict[str, Any] | None = None,
     ) -> None:

@@ -50,6 +50,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("code/include-missing", E, "an included file (--8<--, {* *}, {! !}) does not exist"),
     Rule("code/include-cycle", E, "an included file includes itself"),
     Rule("code/unchecked-fence", W, "a fence looks like Python but is not checked or rendered"),
+    Rule("code/unchecked-block", W, "MkDocs rendered a Python block that docgates did not check"),
     Rule("source/decode-error", E, "a Markdown file is not valid UTF-8"),
     Rule("source/binary", E, "a file named like Markdown holds binary data"),
     Rule("source/too-large", W, "a Markdown file is larger than max_file_size"),

@@ -106,16 +106,23 @@ class Expander:
         self._cache: dict[Path, tuple[list[str] | None, Finding | None, str | None]] = {}
 
     # -- public ---------------------------------------------------------------------------
-    def expand(self, page: Path, rel: str, text: str) -> Expansion:
-        """Expand ``text`` (the page's Markdown, front matter blanked) of file ``page``."""
+    def expand(
+        self, page: Path, rel: str, text: str, origins: list[Origin] | None = None
+    ) -> Expansion:
+        """Expand ``text`` (the page's Markdown, front matter blanked) of file ``page``.
+
+        ``origins`` gives the raw place of each line of ``text`` when it is not the page file's
+        own line (the Markdown as a build's plugins left it, see :mod:`.site.markdown`).
+        """
         opts = self.options
         quick = "8<" in text or "{*" in text or "{!" in text
         auto = opts.snippets.auto_append if opts.snippets else ()
         if not quick and not auto:
-            return Expansion(Source(rel, text))
+            return Expansion(Source(rel, text, origins))
         lines = text.split("\n")
-        origins = [Origin(rel, i + 1) for i in range(len(lines))]
-        result = Expansion(Source(rel, text))
+        if origins is None:
+            origins = [Origin(rel, i + 1) for i in range(len(lines))]
+        result = Expansion(Source(rel, text, origins))
         out_lines: list[str] = []
         out_origins: list[Origin] = []
         self._run(lines, origins, (page.resolve(),), False, result, out_lines, out_origins, rel)

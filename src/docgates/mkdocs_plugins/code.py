@@ -1,19 +1,26 @@
-"""``docgates/code``: every Python block compiles (and, with execution on, runs)."""
+"""``docgates/code``: every Python block MkDocs renders compiles (and, with execution on, runs).
+
+The blocks are those of each page's final Markdown (after macros, hooks and every other
+plugin's ``on_page_markdown``), reported at their raw-file lines (see ``_core.site.markdown``),
+and only those the build rendered: the page's HTML proves it (see ``_core.checks.proof``).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import html as htmllib
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
 
 from .._core.checks.execute import BlockFailure, failing_blocks
+from .._core.checks.proof import Proof
 from .._core.config import CodeSettings
 from .._core.errors import ConfigError, DocgatesError
-from ._base import GatePlugin, config_class, log, log_findings, page_sources
+from .._core.site import PageText
+from ._base import GatePlugin, config_class, log, log_findings
 
 CodeConfig = config_class(CodeSettings, "CodeConfig")
 
@@ -24,68 +31,100 @@ class CodePlugin(GatePlugin):
     config_class = CodeConfig
     gate = "code"
     settings_class = CodeSettings
-    failures: dict[str, list[BlockFailure]]
+    languages_visible = True
 
-    # Run after other plugins have added their pages (gen-files, blog, i18n) so that
-    # generated Markdown is checked too.
-    @event_priority(-50)
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        self.failures = {}
-        if not self.enabled or self.engine is None:
-            return files
-        pages, texts = page_sources(files, config.docs_dir)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        config = super().on_config(config) or config
+        if self.enabled:
+            self.languages_visible = show_languages(config)
+        return config
+
+    # Last, when every page is rendered (MkDocs calls on_env after the last page's
+    # on_page_content) and before any is written: every page's final Markdown and HTML are
+    # known, all blocks run in one pool, and a served page can still show what failed.
+    @event_priority(-100)
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        record = self.record
+        if not self.enabled or self.engine is None or record is None:
+            return env
+        record.files = files
+        engine = self.engine
+        texts = record.texts(engine.project)
+        settings = engine.settings.code
+        python = frozenset(n.lower() for n in [*settings.languages, *settings.console_languages])
+        proof = Proof(
+            {t.rel: t.html for t in texts.values() if t.html is not None},
+            python,
+            languages_visible=self.languages_visible,
+        )
         try:
-            report = self.engine.check(["code"], list(pages), texts=texts)
+            report = engine.check(["code"], list(texts), texts=texts, extras={"proof": proof})
         except (DocgatesError, ConfigError) as exc:
             raise PluginError(f"docgates: {exc}") from None
+        record.shared["proof"] = proof
         for notice in report.notices:
             log.info(f"docgates: {notice}")
         log_findings(report.findings)
         # Failing blocks are shown on the page only while serving, never in a built site.
         if self.serving:
-            self.failures = failing_blocks(self.engine, report.findings)
-        return files
+            failures = failing_blocks(engine, report.findings)
+            for text in texts.values():
+                page = record.pages.get(text.uri)
+                if page is not None and page.content and failures.get(text.rel):
+                    page.content = annotate(page.content, failures[text.rel], proof, text)
+        return env
 
-    # First, before other plugins rewrite the Markdown, so that lines still match the file.
-    @event_priority(100)
-    def on_page_markdown(
-        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str | None:
-        if not self.serving or self.engine is None or not self.failures:
-            return markdown
-        path = Path(config.docs_dir) / page.file.src_uri
-        failures = self.failures.get(self.engine.project.rel(path))
-        if not failures or not page.file.abs_src_path:
-            return markdown
-        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
-        return annotate(markdown, raw, failures, admonition=self.engine.project.markdown.admonition)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.end_build()
 
 
-def annotate(markdown: str, raw: str, failures: list[BlockFailure], *, admonition: bool) -> str:
-    """``markdown`` with a visible error box after each failing block."""
-    lines = markdown.replace("\r\n", "\n").split("\n")
-    raw_count = len(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    offset = raw_count - len(lines)  # MkDocs strips the front matter from the top
-    if offset < 0:
-        return markdown
-    for failure in sorted(failures, key=lambda f: f.after, reverse=True):
-        index = failure.after - offset
-        if not 0 <= index <= len(lines):
-            continue
-        indent = " " * (failure.column - 1)
-        lines[index:index] = ["", *(indent + t if t else "" for t in _box(failure, admonition)), ""]
-    return "\n".join(lines)
+def show_languages(config: MkDocsConfig) -> bool:
+    """Make the build write each code block's language into its HTML, for the proof; whether
+    it does (codehilite writes none: then only the proof's drop half holds).
+
+    pymdownx.highlight writes ``language-<name>`` classes with its ``pygments_lang_class``
+    option (Material's code annotations use them too); it is turned on for the build.
+    """
+    extensions = [str(e) for e in config.markdown_extensions]
+    if "pymdownx.highlight" in extensions or "pymdownx.superfences" in extensions:
+        options = config.mdx_configs.setdefault("pymdownx.highlight", {})
+        if "pymdownx.highlight" not in extensions:
+            config.markdown_extensions.append("pymdownx.highlight")
+        if options.get("use_pygments", True):
+            options["pygments_lang_class"] = True
+        return True
+    return "codehilite" not in extensions and "markdown.extensions.codehilite" not in extensions
 
 
-def _box(failure: BlockFailure, admonition: bool) -> list[str]:
+def annotate(content: str, failures: list[BlockFailure], proof: Proof, text: PageText) -> str:
+    """``content`` (a page's HTML) with an error box after each failing block.
+
+    The box is HTML, added after every plugin has rewritten the Markdown, so no plugin reads
+    it as Markdown or a template (its braces are written as entities all the same).
+    """
+    known = proof.pages.get(text.rel)
+    placed = known[1].placed if known is not None else {}
+    boxes: list[tuple[int, str]] = []
+    for failure in failures:
+        at = placed.get(id(failure.block)) if failure.block is not None else None
+        if at is not None:
+            boxes.append((at, box(failure)))
+    for at, html in sorted(boxes, key=lambda b: b[0], reverse=True):
+        content = content[:at] + html + content[at:]
+    return content
+
+
+def box(failure: BlockFailure) -> str:
+    """An admonition (Material styles ``failure``) that names what failed and where."""
     first = failure.findings[0]
-    title = f"docgates: {first.rule} at {first.location}"
-    body: list[str] = []
-    for finding in failure.findings:
-        if body:
-            body.append("")
-        body.extend(f"{finding.location}: {finding.rule}".split("\n"))
-        body.extend(finding.message.split("\n"))
-    if admonition:
-        return [f'!!! failure "{title}"', "", *(f"        {t}" for t in body)]
-    return [f"> **{title}**", ">", *(f">     {t}" for t in body)]
+    title = _inert(f"docgates: {first.rule} at {first.location}")
+    body = "\n\n".join(_inert(f"{f.location}: {f.rule}\n{f.message}") for f in failure.findings)
+    return (
+        f'<div class="admonition failure docgates-failure"><p class="admonition-title">{title}'
+        f"</p><pre><code>{body}</code></pre></div>"
+    )
+
+
+def _inert(text: str) -> str:
+    """Escaped HTML whose braces no template engine evaluates."""
+    return htmllib.escape(text, quote=False).replace("{", "&#123;").replace("}", "&#125;")

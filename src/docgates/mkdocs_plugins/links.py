@@ -17,15 +17,15 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from .._core.builtpage import BuiltPage, link_problems, read_built
 from .._core.config import LinksSettings
 from .._core.errors import DocgatesError
 from .._core.findings import Finding
-from .._core.site import Site, redirect_maps
-from ._base import GatePlugin, config_class, log, log_findings, page_sources
+from .._core.site import PageText, Site
+from ._base import GatePlugin, config_class, log, log_findings
 
 LinksConfig = config_class(LinksSettings, "LinksConfig")
 
@@ -47,23 +47,6 @@ def built_page(page: Page, output: str) -> BuiltPage:
     return cached[1]
 
 
-def site_from_files(files: Files, config: MkDocsConfig, redirects: dict[str, str]) -> Site:
-    """The built site as MkDocs' final ``Files`` describe it."""
-    site = Site(redirects=redirects, use_directory_urls=config.use_directory_urls)
-    for file in files:
-        inclusion = getattr(file, "inclusion", InclusionLevel.INCLUDED)
-        if inclusion == InclusionLevel.DRAFT:
-            site.drafts.add(file.src_uri)
-        elif inclusion.is_excluded():
-            site.excluded.add(file.src_uri)
-        elif file.is_documentation_page():
-            site.pages.add(file.src_uri)
-        else:
-            site.files.add(file.src_uri)
-    site.reindex()
-    return site
-
-
 class LinksPlugin(GatePlugin):
     """Check the links, anchors and images of every page; log what does not resolve."""
 
@@ -78,17 +61,17 @@ class LinksPlugin(GatePlugin):
         self.ids: dict[str, set[str]] = {}
         self.built: dict[str, BuiltPage] = {}
         self.pages: dict[Path, str] = {}
-        self.texts: dict[Path, str] = {}
         self._last: dict[str, Any] = {}
 
-    # After every other plugin has added, removed or excluded files: the Files are final.
+    # After every other plugin has added, removed or excluded files, and every page is
+    # rendered: the Files, the nav and each page's final Markdown are the build's own.
     @event_priority(-100)
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        if not self.enabled or self.project is None:
+        record = self.record
+        if not self.enabled or self.project is None or record is None:
             return env
-        self.site = site_from_files(files, config, redirect_maps(self.project))
+        record.files = files
         self.ids, self.built = {}, {}
-        self.pages, self.texts = page_sources(files, config.docs_dir)
         return env
 
     # Last, so that the ids every other plugin adds to the page (autorefs, tabs) are seen.
@@ -99,24 +82,31 @@ class LinksPlugin(GatePlugin):
             self.ids[page.file.src_uri] = built.ids
         return output
 
+    # Before mkdocs-static-i18n (-100) builds the other languages from its on_post_build.
+    @event_priority(50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.enabled or self.engine is None or self.site is None:
+        try:
+            self.check()
+        finally:
+            self.end_build()
+
+    def check(self) -> None:
+        record = self.record
+        if not self.enabled or self.engine is None or record is None or record.files is None:
             return
+        project = self.engine.project
+        self.site = site = record.site(project)
+        site.ids = self.ids
+        texts = record.texts(project)
+        self.pages = {path: text.uri for path, text in texts.items()}
         settings = self.engine.settings.links
         gates = ["links"]
         if settings.external and (not self.serving or settings.external_in_serve):
             gates.append("external")
-        texts = dict(self.texts)
-        for path in self.pages:
-            if path not in texts:
-                try:
-                    texts[path] = path.read_text(encoding="utf-8-sig")
-                except (OSError, UnicodeDecodeError):
-                    continue  # MkDocs and the code gate report unreadable pages
         outgoing, suspects = self._scan(texts, external="external" in gates)
         affected = self._affected(texts, outgoing)
         extras: dict[str, Any] = {
-            "site": self.site,
+            "site": site,
             "ids": self.ids,
             "texts": texts,
             # a rebuild in `mkdocs serve` never goes to the network
@@ -134,7 +124,7 @@ class LinksPlugin(GatePlugin):
         self.builds += 1
 
     def _scan(
-        self, texts: dict[Path, str], *, external: bool
+        self, texts: dict[Path, PageText], *, external: bool
     ) -> tuple[dict[str, set[str]], set[Path]]:
         """From the built pages: the pages each page's anchors point into, and the pages to
         parse (a link may be broken, the page defines reference links, or URLs are checked)."""
@@ -148,12 +138,12 @@ class LinksPlugin(GatePlugin):
                 continue
             suspect, into = link_problems(uri, built, self.site, self.ids)
             outgoing[self.engine.project.rel(path)] = into
-            if suspect or external or "]:" in texts.get(path, ""):
+            if suspect or external or "]:" in texts[path].markdown:
                 suspects.add(path)
         return outgoing, suspects
 
     # -- mkdocs serve: re-check only what an edit can affect -------------------------------
-    def _affected(self, texts: dict[Path, str], outgoing: dict[str, set[str]]) -> list[Path]:
+    def _affected(self, texts: dict[Path, PageText], outgoing: dict[str, set[str]]) -> list[Path]:
         """Pages whose findings may have changed since the last build (all on the first):
         the edited pages, and the pages whose links point into a page whose ids changed."""
         last = self._last
@@ -161,7 +151,7 @@ class LinksPlugin(GatePlugin):
             return list(self.pages)
         if set(self.pages) != set(last["digests"]) or self.site != last["site"]:
             return list(self.pages)
-        affected = {p for p, t in texts.items() if last["digests"].get(p) != _digest(t)}
+        affected = {p for p, t in texts.items() if last["digests"].get(p) != _digest(t.markdown)}
         moved = {uri for uri, ids in self.ids.items() if last["ids"].get(uri) != ids}
         for path in self.pages:
             rel = self.engine.project.rel(path) if self.engine else ""
@@ -171,7 +161,7 @@ class LinksPlugin(GatePlugin):
 
     def _merge(
         self,
-        texts: dict[Path, str],
+        texts: dict[Path, PageText],
         targets: list[Path],
         extras: dict[str, Any],
         outgoing: dict[str, set[str]],
@@ -186,7 +176,7 @@ class LinksPlugin(GatePlugin):
         present = {project.rel(p) for p in self.pages}
         raw = {rel: found for rel, found in raw.items() if rel in present}
         self._last = {
-            "digests": {p: _digest(t) for p, t in texts.items()},
+            "digests": {p: _digest(t.markdown) for p, t in texts.items()},
             "ids": {k: set(v) for k, v in self.ids.items()},
             "site": self.site,
             "outgoing": outgoing,

@@ -8,7 +8,6 @@ schema to follow.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,9 +19,9 @@ from mkdocs.structure.pages import Page
 from .._core.builtpage import BuiltPage, heading_problems
 from .._core.config import StructureSettings
 from .._core.errors import DocgatesError
-from .._core.site import Site, redirect_maps
-from ._base import GatePlugin, config_class, log_findings, page_sources
-from .links import built_page, site_from_files
+from .._core.site import Site
+from ._base import GatePlugin, config_class, log_findings
+from .links import built_page
 
 StructureConfig = config_class(StructureSettings, "StructureConfig")
 
@@ -37,19 +36,18 @@ class StructurePlugin(GatePlugin):
     def __init__(self) -> None:
         super().__init__()
         self.site: Site | None = None
-        self.pages: dict[Path, str] = {}
-        self.texts: dict[Path, str] = {}
         self.built: dict[str, tuple[BuiltPage, str | None]] = {}
 
-    # After every other plugin has added its pages (gen-files, blog): the Files are final,
-    # so a nav entry to a generated page is found.
+    # After every other plugin has added its pages (gen-files, blog) and built its nav
+    # (literate-nav, awesome-nav, i18n): the Files and the Navigation are the build's own, so
+    # a nav entry to a generated page is found and a generated page is never an orphan.
     @event_priority(-100)
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        if not self.enabled or self.project is None:
+        record = self.record
+        if not self.enabled or self.project is None or record is None:
             return env
-        self.site = site_from_files(files, config, redirect_maps(self.project))
+        record.files = files
         self.built = {}
-        self.pages, self.texts = page_sources(files, config.docs_dir)
         return env
 
     # Last, so that the headings as every plugin left them are read.
@@ -63,8 +61,17 @@ class StructurePlugin(GatePlugin):
             )
         return output
 
+    # Before mkdocs-static-i18n (-100) builds the other languages from its on_post_build.
+    @event_priority(50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.enabled or self.engine is None or self.site is None:
+        try:
+            self.check(config)
+        finally:
+            self.end_build()
+
+    def check(self, config: MkDocsConfig) -> None:
+        record = self.record
+        if not self.enabled or self.engine is None or record is None or record.files is None:
             return
         engine = self.engine
         links = config.plugins.get("docgates/links")
@@ -73,16 +80,19 @@ class StructurePlugin(GatePlugin):
             # One cache of parsed pages for both gates.
             shared.settings.gates["structure"] = engine.settings.gate("structure")
             engine = shared
+        self.site = site = record.site(engine.project)
+        texts = record.texts(engine.project)
+        pages = {path: text.uri for path, text in texts.items()}
         schema = bool(engine.settings.structure.front_matter_schema)
         suspects = [
             path
-            for path, uri in self.pages.items()
+            for path, uri in pages.items()
             if uri in self.built and (schema or heading_problems(*self.built[uri]))
         ]
-        extras = {"site": self.site, "pages": list(self.pages), "whole": True}
+        extras = {"site": site, "pages": list(pages), "whole": True}
         try:
             report = engine.check(
-                ["structure"], suspects, texts=self.texts, extras=extras, read_all=False
+                ["structure"], suspects, texts=texts, extras=extras, read_all=False
             )
         except DocgatesError as exc:
             raise PluginError(f"docgates: {exc}") from None

@@ -63,6 +63,8 @@ class BlockFailure:
     column: int
     """The fence's 1-based column (its indentation inside containers)."""
     findings: list[Finding]
+    block: CodeBlock | None = None
+    """The failing block (the MkDocs plugin puts the box after its rendered HTML)."""
 
 
 def failing_blocks(engine: Engine, found: list[Finding]) -> dict[str, list[BlockFailure]]:
@@ -76,7 +78,7 @@ def failing_blocks(engine: Engine, found: list[Finding]) -> dict[str, list[Block
             errors = [f for f in verdict.findings if f.severity is not Severity.INFO]
             if errors and run.block.span.path == doc.rel and run.block.end_line is not None:
                 pages.setdefault(doc.rel, []).append(
-                    BlockFailure(run.block.end_line, run.block.span.column, errors)
+                    BlockFailure(run.block.end_line, run.block.span.column, errors, run.block)
                 )
     for doc in execution.documents if execution is not None else []:
         for block in doc.blocks:
@@ -88,7 +90,7 @@ def failing_blocks(engine: Engine, found: list[Finding]) -> dict[str, list[Block
             ]
             if errors:
                 pages.setdefault(doc.rel, []).append(
-                    BlockFailure(block.end_line, block.span.column, errors)
+                    BlockFailure(block.end_line, block.span.column, errors, block)
                 )
     return pages
 

@@ -71,6 +71,28 @@ def orphans(project: Project, pages: list[Path]) -> list[Finding]:
     return found
 
 
+def built_orphans(project: Project, site: Site, pages: list[Path]) -> list[Finding]:
+    """Pages the build's own nav does not reach (``site.nav_pages``, after literate-nav,
+    awesome-nav, i18n and the blog built it): never a page a plugin generated or one that is
+    deliberately left out of nav (``not_in_nav``, blog posts)."""
+    found = []
+    for path in pages:
+        uri = project.doc_uri(path)
+        if not site.orphan(uri):
+            continue
+        found.append(
+            findings.make(
+                "structure/orphan-page",
+                project.rel(path),
+                None,
+                None,
+                f"page '{uri}' is not in nav, so no menu leads to it",
+                hint="Add it to nav, or list it in not_in_nav if only links should reach it.",
+            )
+        )
+    return found
+
+
 def nav_targets(project: Project, site: Site) -> list[Finding]:
     """Nav entries whose page does not exist, at their line in the config file."""
     found: list[Finding] = []
@@ -290,7 +312,10 @@ def run_structure(ctx: RunContext) -> None:
     if settings.orphans:
         # A front that checks only some pages' headings (the MkDocs plugin) names every page.
         pages = ctx.extras.get("pages") or [d.path for d in docs]
-        report.extend(orphans(ctx.project, pages))
+        if site.nav_pages is not None:
+            report.extend(built_orphans(ctx.project, site, pages))
+        else:
+            report.extend(orphans(ctx.project, pages))
     whole = ctx.extras.get("whole") or ctx.targets >= set(ctx.documents)
     if whole and ctx.project.nav is not None:
         report.extend(nav_targets(ctx.project, site))

@@ -1,8 +1,15 @@
-"""The files of the built site and their URLs, as MkDocs lays them out.
+"""The site model: one description of the site the gates check, whoever built it.
 
-The CLI builds a :class:`Site` from ``docs_dir`` and the config; the MkDocs plugins build it
-from MkDocs' final ``Files`` (generated pages included). The links gate resolves every link
-against it, the same way for both fronts.
+A :class:`Site` answers which pages, files and nav entries exist and at which URLs, which
+pages a plugin generated, excluded or left out of nav, and each page's Markdown as the build
+renders it, with a map from its lines to raw-file lines (:class:`~.markdown.PageText`).
+
+Two providers fill it: the MkDocs plugins from MkDocs' own final ``Files``, ``Navigation``
+and page events (``docgates.mkdocs_plugins._site``: ``final`` is true, nothing is guessed),
+and the CLI from the raw sources and the config (:func:`site_from_project`), emulating what
+can be known without running project code and saying where it cannot (``generators``,
+``hooks``). The gates resolve every link, orphan and nav entry against it, the same way for
+both fronts.
 """
 
 from __future__ import annotations
@@ -12,9 +19,28 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .i18n import I18n, i18n_of
-from .project import MARKDOWN_SUFFIXES, Project, readme_conflicts
-from .theme import theme_files
+from ..i18n import I18n, i18n_of
+from ..project import MARKDOWN_SUFFIXES, Project, readme_conflicts
+from ..source import read_text
+from ..theme import theme_files
+from .markdown import IncludeResolver, MacrosIncludes, PageText, align, body_of
+
+__all__ = [
+    "BLOG_PLUGINS",
+    "GENERATOR_PLUGINS",
+    "IncludeResolver",
+    "MacrosIncludes",
+    "PageText",
+    "Site",
+    "align",
+    "body_of",
+    "docgates_pages",
+    "hooks_of",
+    "is_page",
+    "page_url",
+    "redirect_maps",
+    "site_from_project",
+]
 
 #: Plugins that write pages at build time that no source file shows.
 GENERATOR_PLUGINS = {
@@ -75,6 +101,23 @@ class Site:
     """mkdocs-static-i18n's layout: pages per language, built under ``<locale>/``."""
     page_urls: dict[str, str] = field(default_factory=dict)
     """Pages built at a URL of a plugin's making (blog posts), by source path."""
+    final: bool = False
+    """The files and nav are the build's own (MkDocs' final ``Files`` and ``Navigation``):
+    nothing is guessed, so ``generators`` and ``hooks`` stay empty."""
+    nav_pages: set[str] | None = None
+    """Pages the build's final nav reaches (``None``: not known; the config's ``nav`` says)."""
+    not_in_nav: set[str] = field(default_factory=set)
+    """Pages deliberately left out of nav (``not_in_nav``, or a plugin such as the blog's,
+    which lists its posts itself)."""
+    generated_by: dict[str, str] = field(default_factory=dict)
+    """Pages a plugin wrote that no file in ``docs_dir`` backs, and the plugin (or hook)."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Paths that the build's ``Files`` resolve to another file (mkdocs-static-i18n points
+    ``page.md`` at ``page.fr.md`` in the French build)."""
+    texts: dict[str, PageText] = field(default_factory=dict, compare=False, repr=False)
+    """Each page's Markdown as the build renders it, by ``src_uri`` (see :meth:`text`)."""
+    ids: dict[str, set[str]] | None = field(default=None, compare=False, repr=False)
+    """Each page's ids in its rendered HTML (``None``: not built; the gates compute them)."""
     urls: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -92,6 +135,8 @@ class Site:
     def localize(self, uri: str, page: str) -> str:
         """The file a link to ``uri`` from ``page`` reaches once i18n points it at the page's
         language (``uri`` itself without i18n, or when it names a language)."""
+        if uri in self.aliases and not self.exists(uri):
+            return self.aliases[uri]
         if self.i18n is None:
             return uri
         base, _ = self.i18n.split(uri)
@@ -128,6 +173,31 @@ class Site:
 
     def exists(self, uri: str) -> bool:
         return uri in self.pages or uri in self.files
+
+    def text(self, uri: str, project: Project) -> PageText | None:
+        """Page ``uri``'s Markdown as the build renders it: the provider's, or (the sources'
+        view) the page file's own, whose lines map to themselves. ``None``: unreadable."""
+        known = self.texts.get(uri)
+        if known is not None:
+            return known
+        path = project.docs_dir / uri
+        raw, problem = read_text(path, project.rel(path))
+        if raw is None or problem is not None:
+            return None
+        page = self.texts[uri] = PageText(uri, project.rel(path), body_of(raw), raw)
+        return page
+
+    def orphan(self, uri: str) -> bool | None:
+        """Whether the build's nav leaves page ``uri`` out although nothing says it should
+        (``None``: this site does not know its nav; the config's ``nav`` decides)."""
+        if self.nav_pages is None:
+            return None
+        return (
+            uri in self.pages
+            and uri not in self.nav_pages
+            and uri not in self.not_in_nav
+            and uri not in self.generated_by
+        )
 
     def by_url(self, url: str) -> str | None:
         """The source of the file served at ``url`` (relative to the site root, no fragment)."""
