@@ -277,7 +277,7 @@ def site_from_project(
     pages |= set(known)
     theme = theme_files(project)
     files |= {f for f in theme.files if f not in pages and f not in excluded}
-    from .blog import post_urls  # reads the posts' front matter: only with a blog
+    from ..blog import post_urls  # reads the posts' front matter: only with a blog
 
     blog_urls = post_urls(project, pages) if any(project.plugin(n) for n in BLOG_PLUGINS) else {}
     return Site(
