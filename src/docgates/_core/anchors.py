@@ -162,6 +162,11 @@ def _inline_parser() -> MarkdownIt:
 
 def plain_text(markdown: str, *, emoji: bool = False) -> str:
     """What ``toc`` slugifies: the heading's inline Markdown rendered, tags stripped."""
+    return _plain_text(markdown, emoji)
+
+
+@lru_cache(maxsize=4096)  # headings repeat across a site ('Examples', 'Options', ...)
+def _plain_text(markdown: str, emoji: bool) -> str:
     if emoji:
         markdown = _EMOJI.sub("", markdown)
     tokens = _inline_parser().parseInline(markdown)
@@ -236,11 +241,26 @@ class AnchorBuilder:
         self.slug = slugger(options.slugify)
         self.tabbed = tabbed_options(options)
         self.emoji = "pymdownx.emoji" in options.extensions
+        self._built: dict[int, tuple[Any, PageAnchors]] = {}
+        self._slugs: dict[str, str] = {}
 
     def heading_slug(self, text: str) -> str:
-        return self.slug(plain_text(text, emoji=self.emoji))
+        slug = self._slugs.get(text)
+        if slug is None:
+            slug = self._slugs[text] = self.slug(plain_text(text, emoji=self.emoji))
+        return slug
 
     def build(self, doc: Any) -> PageAnchors:
+        """The ids of ``doc``, computed once per document (the links and structure gates both
+        ask for them)."""
+        built = self._built.get(id(doc))
+        if built is not None and built[0] is doc:
+            return built[1]
+        page = self._build(doc)
+        self._built[id(doc)] = (doc, page)
+        return page
+
+    def _build(self, doc: Any) -> PageAnchors:
         page = PageAnchors()
         used: set[str] = set()
         for heading in doc.headings:
@@ -270,6 +290,15 @@ class AnchorBuilder:
         for anchor in doc.anchors:
             page.add(anchor)
         return page
+
+
+def shared_builder(extras: dict[str, Any], options: MarkdownOptions) -> AnchorBuilder:
+    """The run's one :class:`AnchorBuilder` (kept in a run's ``extras``), so that each page's
+    ids are computed once for every gate that needs them."""
+    builder = extras.get("anchor_builder")
+    if not isinstance(builder, AnchorBuilder) or builder.options is not options:
+        builder = extras["anchor_builder"] = AnchorBuilder(options)
+    return builder
 
 
 def ids_in_html(text: str) -> set[str]:

@@ -181,7 +181,6 @@ class Document:
     findings: list[Finding] = field(default_factory=list)
     indented_blocks: int = 0
     files: set[Path] = field(default_factory=set)
-    tokens: list[Token] | None = None
     references: dict[str, Reference] = field(default_factory=dict)
     """Reference definitions by normalised label (filled when links are parsed)."""
     anchors: list[Anchor] = field(default_factory=list)
@@ -294,8 +293,6 @@ class DocumentBuilder:
         source = expansion.source
         for note in env.get("fence_notes", []):
             doc.notes.append((source.span(note.line, note.column), note))
-        if self.settings.inline:
-            doc.tokens = tokens
         return doc
 
     # -- token walk ----------------------------------------------------------------------
@@ -459,8 +456,10 @@ class DocumentBuilder:
         )
 
     def _links(self, doc: Document, inline: Token) -> None:
-        mapper = _InlineMapper(doc.source, inline)
         children = inline.children or []
+        if not any(child.type in _INLINE_WANTED for child in children):
+            return  # most inline tokens: text only
+        mapper = _InlineMapper(doc.source, inline)
         state: StateInline | None = None
         for number, child in enumerate(children):
             pos = (child.meta or {}).get("pos")
@@ -592,6 +591,10 @@ class DocumentBuilder:
                 doc.references[link.reference].used += 1
 
 
+#: The inline tokens :meth:`DocumentBuilder._links` reads.
+_INLINE_WANTED = frozenset(("link_open", "image", "html_inline", "footnote_ref"))
+
+
 class _InlineMapper:
     """Maps an offset in an inline token's content to a span in the raw file."""
 
@@ -600,9 +603,10 @@ class _InlineMapper:
         self.start = (inline.map or (0, 0))[0]
         self.content = inline.content
         self.line_offsets: list[int] = [0]
-        for index, char in enumerate(self.content):
-            if char == "\n":
-                self.line_offsets.append(index + 1)
+        found = self.content.find("\n")
+        while found >= 0:
+            self.line_offsets.append(found + 1)
+            found = self.content.find("\n", found + 1)
         self.first_offset = int((inline.meta or {}).get("offset", -1))
 
     def span(self, pos: int | None) -> Span:

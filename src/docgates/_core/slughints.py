@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
+from functools import lru_cache
 from itertools import chain
 
 from .anchors import (
@@ -25,6 +26,12 @@ from .anchors import (
 )
 
 _GITHUB_SUFFIX = re.compile(r"^(.+)-([0-9]+)$")
+
+
+@lru_cache(maxsize=4096)
+def _rule_slugs(text: str, separator: str) -> tuple[tuple[str, str], ...]:
+    """What each slug rule makes of a heading's text (headings repeat across a site)."""
+    return tuple((rule, make(text)) for rule, make in _rules(separator))
 
 
 def _rules(separator: str) -> list[tuple[str, Callable[[str], str]]]:
@@ -53,8 +60,8 @@ def diagnose(
             if anchor.id not in ids:
                 continue
             text = plain_text(anchor.text, emoji=builder.emoji)
-            for rule, make in _rules(builder.slug.separator):
-                if make(text) == fragment and fragment != anchor.id:
+            for rule, made in _rule_slugs(text, builder.slug.separator):
+                if made == fragment and fragment != anchor.id:
                     return (
                         f"Did you mean '#{anchor.id}'? The heading '{anchor.text}' gets "
                         f"'#{anchor.id}' from this site's toc.slugify ({label}); "

@@ -21,13 +21,13 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .. import findings
-from ..anchors import AnchorBuilder, PageAnchors
+from ..anchors import PageAnchors, shared_builder
 from ..config import LinksSettings
 from ..document import Document, Link
 from ..engine import RunContext, register
 from ..findings import Finding, Severity
 from ..project import Project
-from ..site import Site, docgates_pages, hooks_of, is_page, site_from_project
+from ..site import Site, hooks_of, is_page, run_site
 from ..slughints import CloseMatches, diagnose
 
 _AMP_SUBSTITUTE = "\x02amp\x03"
@@ -58,7 +58,7 @@ class AnchorIndex:
         self.engine = ctx.engine
         self.texts: dict[Path, str] = ctx.extras.get("texts") or {}
         self.documents = {ctx.project.doc_uri(d.path): d for d in ctx.documents.values()}
-        self.builder = AnchorBuilder(ctx.project.markdown)
+        self.builder = shared_builder(ctx.extras, ctx.project.markdown)
         self.built: dict[str, set[str]] | None = ctx.extras.get("ids")
         self.renderer: Any = None
         if self.built is None and settings.anchor_ids == "render":
@@ -449,19 +449,10 @@ def _relative_url(url: str, base: str) -> str:
     return "./" if rel == "." else rel
 
 
-def site_for(ctx: RunContext, settings: LinksSettings) -> Site:
-    site = ctx.extras.get("site")
-    if isinstance(site, Site):
-        return site
-    return site_from_project(
-        ctx.project, settings.generated, docgates_pages(ctx.project, ctx.settings)
-    )
-
-
 @register("links", all_pages=True, inline=True)
 def run_links(ctx: RunContext) -> None:
     settings = ctx.settings.links
-    site = site_for(ctx, settings)
+    site = run_site(ctx.project, ctx.settings, ctx.extras)
     anchors = AnchorIndex(ctx, settings)
     checker = LinkChecker(ctx.project, settings, site, anchors)
     by_page = ctx.extras.setdefault("by_page", {})

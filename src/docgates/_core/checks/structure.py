@@ -15,7 +15,7 @@ from typing import Any
 import pathspec
 
 from .. import findings
-from ..anchors import AnchorBuilder, plain_text
+from ..anchors import AnchorBuilder, plain_text, shared_builder
 from ..config import StructureSettings
 from ..document import Document
 from ..engine import RunContext, register
@@ -24,7 +24,7 @@ from ..findings import Finding, Severity
 from ..i18n import i18n_of
 from ..navfiles import AWESOME_NAV, LITERATE, nav_reach
 from ..project import Project
-from ..site import BLOG_PLUGINS, Site, docgates_pages, site_from_project
+from ..site import BLOG_PLUGINS, Site, run_site
 from ..slughints import CloseMatches
 
 
@@ -305,10 +305,7 @@ def run_structure(ctx: RunContext) -> None:
     settings = ctx.settings.structure
     docs = ctx.target_documents("structure")
     report = ctx.report.findings
-    site = ctx.extras.get("site")
-    if not isinstance(site, Site):
-        known = docgates_pages(ctx.project, ctx.settings)
-        site = site_from_project(ctx.project, ctx.settings.links.generated, known)
+    site = run_site(ctx.project, ctx.settings, ctx.extras)
     if settings.orphans:
         # A front that checks only some pages' headings (the MkDocs plugin) names every page.
         pages = ctx.extras.get("pages") or [d.path for d in docs]
@@ -319,7 +316,7 @@ def run_structure(ctx: RunContext) -> None:
     whole = ctx.extras.get("whole") or ctx.targets >= set(ctx.documents)
     if whole and ctx.project.nav is not None:
         report.extend(nav_targets(ctx.project, site))
-    builder = AnchorBuilder(ctx.project.markdown)
+    builder = shared_builder(ctx.extras, ctx.project.markdown)
     schemas = FrontMatterSchemas(ctx.project, settings) if settings.front_matter_schema else None
     for doc in docs:
         if settings.headings:

@@ -223,6 +223,20 @@ class Site:
         return None
 
 
+def run_site(project: Project, settings: Any, extras: dict[str, Any]) -> Site:
+    """The site one run's gates check against: the front's (the MkDocs plugins pass MkDocs'
+    own), else the one :func:`site_from_project` makes, made once for all the run's gates."""
+    site = extras.get("site")
+    if isinstance(site, Site):
+        return site
+    site = extras.get("source_site")
+    if not isinstance(site, Site):
+        site = extras["source_site"] = site_from_project(
+            project, settings.links.generated, docgates_pages(project, settings)
+        )
+    return site
+
+
 def docgates_pages(project: Project, settings: Any) -> set[str]:
     """Pages docgates' own plugins write at build time (the status gate's pages)."""
     if project.plugin("docgates/status") is None:
