@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +21,9 @@ from ._core.errors import ConfigError, DocgatesError
 from ._core.formatters import FORMATS, formatter
 from ._core.project import Project, find_config, load_project
 from ._core.report import Report
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 ALL_CHECKS = (*SOURCE_GATES, "external")
 
@@ -407,9 +410,13 @@ def _emit(reports: list[tuple[Project, Report]], fmt: str, output: Path | None) 
         if fmt != "text":
             click.echo(_summary_line(merged), err=True)
         return
-    if fmt == "text" and sys.stdout.isatty():
-        _print_rich(merged)
-        return
+    if fmt == "text":
+        console = _console()
+        # A terminal, or FORCE_COLOR asking for colour in a pipe (rich's own rules, which also
+        # honour NO_COLOR and TTY_COMPATIBLE).
+        if console.is_terminal:
+            _print_rich(merged, console)
+            return
     click.echo(text, nl=False)
 
 
@@ -425,14 +432,18 @@ def _rebase(report: Report, root: Path, cwd: Path) -> Report:
     return Report(report.root, findings, report.stats, report.notices)
 
 
-def _print_rich(report: Report) -> None:
+def _console(stderr: bool = False) -> Console:
     from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True, stderr=stderr)
+
+
+def _print_rich(report: Report, console: Console) -> None:
     from rich.text import Text
 
     from ._core.findings import Severity
     from ._core.formatters.text import summary
 
-    console = Console(highlight=False, soft_wrap=True)
     styles = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
     for notice in report.notices:
         console.print(Text(f"note: {notice}", style="dim"))

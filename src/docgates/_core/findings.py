@@ -110,6 +110,27 @@ class Finding:
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)
 
+    @property
+    def text(self) -> str:
+        """The message and its hint as one text, the way MkDocs writes them.
+
+        A one-line message and its hint share the line ("... 'x.md'. Did you mean 'y.md'?"); a
+        message that ends in a block (a diff, a traceback) gets the hint on a line of its own,
+        so that it never reads as the block's last line.
+        """
+        return join_hint(self.message, self.hint)
+
+
+def join_hint(message: str, hint: str | None) -> str:
+    """``message`` followed by ``hint``: on the same line after a full stop, or on a new line
+    when the message spans several lines."""
+    if not hint:
+        return message
+    if "\n" in message:
+        return f"{message.rstrip()}\n{hint}"
+    stop = "" if message.endswith((".", "?", "!", ":")) else "."
+    return f"{message}{stop} {hint}"
+
 
 def make(
     rule: str,

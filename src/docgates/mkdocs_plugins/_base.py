@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from .._core import config as core_config
 from .._core.engine import Engine
 from .._core.errors import ConfigError
-from .._core.findings import Finding, Severity
+from .._core.findings import Finding, Severity, join_hint
 from .._core.project import Project, load_project
 from . import _site
 from ._site import BuildRecord
@@ -195,15 +195,11 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
 
 
 def _plain(exc: ConfigError) -> str:
-    return exc.message + (f". {exc.hint}" if exc.hint else "")
+    return join_hint(exc.message, exc.hint)
 
 
 def format_finding(finding: Finding) -> str:
-    text = f"{finding.location}: {finding.rule} {finding.message}"
-    if finding.hint:
-        # MkDocs puts a message and its hint on one line: "... 'x.md'. Did you mean 'y.md'?"
-        text += f"{'' if text.endswith(('.', '?', '!', ':')) else '.'} {finding.hint}"
-    return text
+    return f"{finding.location}: {finding.rule} {finding.text}"
 
 
 def log_findings(findings: list[Finding]) -> None:

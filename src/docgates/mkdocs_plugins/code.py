@@ -63,7 +63,7 @@ class CodePlugin(GatePlugin):
             raise PluginError(f"docgates: {exc}") from None
         record.shared["proof"] = proof
         for notice in report.notices:
-            log.info(f"docgates: {notice}")
+            log.info(notice)  # the plugin logger adds "docgates: "
         log_findings(report.findings)
         # Failing blocks are shown on the page only while serving, never in a built site.
         if self.serving:

@@ -16,7 +16,6 @@ import contextlib
 import hashlib
 import importlib.metadata
 import json
-import logging
 import os
 import sqlite3
 import sys
@@ -24,8 +23,6 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlparse
-
-log = logging.getLogger("docgates")
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS passed (key TEXT PRIMARY KEY, stored REAL NOT NULL)"
 _PRUNED = frozenset(
@@ -65,7 +62,7 @@ class ResultCache:
 
     def _rebuild(self, exc: Exception) -> None:
         self.problem = f"the execution cache '{self.path}' could not be read ({exc}); rebuilt it"
-        log.warning("docgates: %s", self.problem)
+        # No logging here: the run's notices carry it to the front that prints.
         with contextlib.suppress(OSError):
             self.path.unlink()
 

@@ -30,13 +30,12 @@ def report_dict(report: Report) -> dict[str, Any]:
         }
         if region:
             location["physicalLocation"]["region"] = region
-        text = finding.message + (f" {finding.hint}" if finding.hint else "")
         results.append(
             {
                 "ruleId": finding.rule,
                 "ruleIndex": index[finding.rule],
                 "level": _LEVEL[finding.severity],
-                "message": {"text": text},
+                "message": {"text": finding.text},
                 "locations": [location],
             }
         )

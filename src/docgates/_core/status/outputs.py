@@ -19,6 +19,23 @@ from .pages import ASSET_CSS, ASSET_JS, PageContext
 from .render import status_page
 
 STATUS_SCHEMA = "docgates.status/1"
+_COVERAGE_KEYS = [
+    "percent",
+    "display",
+    "line_percent",
+    "branch_percent",
+    "statements",
+    "missing",
+    "branches",
+    "partial",
+    "files",
+    "fail_under",
+    "passed",
+    "previous",
+    "source",
+    "format",
+]
+"""``status.json``'s ``coverage`` keys, all there (as ``null``) when there is no data."""
 
 
 def site_files(
@@ -105,7 +122,7 @@ def status_document(snap: Snapshot, settings: StatusSettings) -> dict[str, Any]:
 def _coverage(snap: Snapshot, settings: StatusSettings, gate: bool | None) -> dict[str, Any]:
     cov = snap.coverage
     if cov is None:
-        return {"percent": None, "line_percent": None, "branch_percent": None, "passed": None}
+        return dict.fromkeys(_COVERAGE_KEYS)
     total = cov.totals
     previous = figures.previous_main(snap)
     return {
