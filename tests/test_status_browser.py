@@ -7,6 +7,8 @@ them); without them, or without selenium, these tests skip.
 from __future__ import annotations
 
 import functools
+import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -107,7 +109,7 @@ TEXT = [
     ".dg-tile-title a",
     ".dg-tile-meta",
     ".dg-live",
-    ".md-typeset table:not([class]) td",
+    "table.dg-table td",
     ".dg-tile-state",
 ]
 
@@ -118,6 +120,8 @@ def browser() -> Iterator[Any]:
         pytest.skip(
             "Chromium and chromedriver are not installed (Debian: chromium chromium-driver)"
         )
+    # No usage statistics, and the fixed Debian chromedriver: Selenium Manager never runs.
+    os.environ["SE_AVOID_STATS"] = "true"
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
 
@@ -256,3 +260,189 @@ def test_status_page_in_chromium(browser: Any, tmp_path: Path, sample_run: Sampl
             )
             values = [float(v) for v in browser.execute_script(order)]
             assert values == sorted(values, reverse=True)
+
+
+# -- the layout: the coverage table fits the content column --------------------------------------
+
+LONG = "samplepkg/integrations/payment_providers/stripe_and_adyen"
+"""A deep package, as monorepos and plugin-heavy projects have them."""
+
+DEEP_SAMPLE = {
+    "pytest.ini": "[pytest]\ntestpaths = tests\n",
+    ".coveragerc": "[run]\nrelative_files = True\n",
+    "samplepkg/__init__.py": "",
+    **{
+        f"{LONG}/{folder}/__init__.py": ""
+        for folder in ("webhooks", "reconciliation_and_settlement_reports")
+    },
+    f"{LONG}/__init__.py": "",
+    "samplepkg/integrations/__init__.py": "",
+    "samplepkg/integrations/payment_providers/__init__.py": "",
+    f"{LONG}/webhooks/signature_verification_with_rotating_secrets.py": """\
+        def verify(signature, secret):
+            if not signature:
+                return False
+            return signature == secret
+        """,
+    f"{LONG}/reconciliation_and_settlement_reports/nightly_settlement_reconciliation.py": """\
+        def reconcile(rows):
+            total = 0
+            for row in rows:
+                if row > 0:
+                    total += row
+            return total
+        """,
+    "tests/test_deep.py": """\
+        from samplepkg.integrations.payment_providers.stripe_and_adyen.webhooks import (
+            signature_verification_with_rotating_secrets as sig,
+        )
+
+
+        def test_verify():
+            assert sig.verify("a", "a")
+        """,
+}
+
+LAYOUT_CONFIG = """\
+site_name: Deep
+theme:
+  name: material
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle: {icon: material/brightness-7, name: Dark}
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle: {icon: material/brightness-4, name: Light}
+nav:
+  - Home: index.md
+  - Status: status/index.md
+  - Coverage: status/coverage.md
+plugins:
+  - docgates/status:
+      junit: [reports/junit.xml]
+      coverage: reports/coverage.json
+      coverage_html: reports/htmlcov
+      quality: false
+"""
+
+MEASURE = """
+const table = [...document.querySelectorAll('table[data-dg-sortable]')].pop();
+const column = document.querySelector('.md-content__inner').getBoundingClientRect();
+const heads = [...table.tHead.rows[0].cells].map(c => c.textContent);
+const at = heads.indexOf('Coverage');
+const cells = [...table.tBodies[0].rows].map(r => r.cells[at]);
+const shown = c => getComputedStyle(c).display !== 'none';
+return {
+  page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+  table: [table.getBoundingClientRect().left, table.getBoundingClientRect().right],
+  column: [column.left, column.right],
+  viewport: window.innerWidth,
+  percent: cells.map(c => [c.textContent, c.getBoundingClientRect().left,
+                           c.getBoundingClientRect().right, shown(c)]),
+  visible: heads.filter((h, i) => shown(table.tHead.rows[0].cells[i])),
+  bar: (b => !!b && shown(b))(cells[0].querySelector('.dg-bar')),
+  title: table.tBodies[0].rows[0].cells[0].querySelector('code').title,
+  shown: table.tBodies[0].rows[0].cells[0].textContent,
+  scheme: document.body.getAttribute('data-md-color-scheme'),
+};
+"""
+
+
+def view(driver: Any, width: int, scheme: str, url: str) -> None:
+    set_scheme(driver, scheme)
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+    driver.get(url)
+    # Material keeps the palette of the first visit in localStorage: forget it, so that the
+    # page follows prefers-color-scheme as a first visit does.
+    driver.execute_script("localStorage.clear()")
+    driver.get(url)
+    wait_for(driver, "return document.readyState === 'complete'")
+
+
+def full_page_shot(driver: Any, width: int, path: Path) -> None:
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {
+            "width": width,
+            "height": min(height, 8000),
+            "deviceScaleFactor": 1,
+            "mobile": width < 600,
+        },
+    )
+    driver.save_screenshot(str(path))
+
+
+@pytest.fixture(scope="module")
+def deep_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The status pages of a real pytest + coverage run of a deep package, served locally."""
+    from tests.status_support import run_sample
+
+    run = run_sample(tmp_path_factory.mktemp("deep"), DEEP_SAMPLE)
+    (run.root / "docs").mkdir()
+    (run.root / "docs/index.md").write_text("# Home\n", encoding="utf-8")
+    (run.root / "mkdocs.yml").write_text(LAYOUT_CONFIG, encoding="utf-8")
+    built = mkdocs_build(run.root)
+    assert built.ok, built.messages
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(built.site))
+    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
+    for site in serve(handler):  # type: ignore[arg-type]
+        yield site.url
+
+
+NO_SIDEWAYS = """
+const inner = [...document.querySelectorAll('.dg-block, .dg-block *')].filter(
+  e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX));
+return [document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        ...[...document.querySelectorAll('.dg-block'), ...inner].map(
+          b => Math.max(0, b.scrollWidth - b.clientWidth))];
+"""
+"""How far the page, each status block and each scrolling box inside one scroll sideways."""
+
+
+@pytest.mark.parametrize("width", [390, 1280, 1920])
+def test_the_coverage_table_fits_the_column_in_both_palettes(
+    browser: Any, deep_site: str, tmp_path: Path, width: int
+) -> None:
+    # Screenshots for people to look at: DOCGATES_SCREENSHOTS=folder keeps them.
+    shots = Path(os.environ.get("DOCGATES_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    for scheme, palette in (("light", "default"), ("dark", "slate")):
+        view(browser, width, scheme, f"{deep_site}/status/coverage/")
+        m = browser.execute_script(MEASURE)
+        assert m["scheme"] == palette
+        # No sideways scrolling: neither the page nor any block of the status page.
+        assert not any(browser.execute_script(NO_SIDEWAYS))
+        # The table sits inside the content column, and so does every percentage.
+        left, right = m["column"]
+        assert m["table"][0] >= left - 1, (m["table"], m["column"])
+        assert m["table"][1] <= right + 1, (m["table"], m["column"])
+        assert len(m["percent"]) == 8  # 2 modules and 6 __init__.py
+        for text, cell_left, cell_right, shown in m["percent"]:
+            assert shown
+            assert re.fullmatch(r"\d+\.\d\d%", text.strip()), text
+            assert cell_left >= left - 1
+            assert cell_right <= min(right, m["viewport"]) + 1
+        # Long paths are shortened; the full path is the tooltip.
+        assert m["title"].startswith("samplepkg/")
+        if width < 600:
+            assert m["visible"] == ["File", "Coverage", "Missing", "Partial"]
+            assert m["bar"] is False
+        else:
+            assert m["visible"] == [
+                "File", "Coverage", "Missing", "Partial", "Statements", "Branches"
+            ]  # fmt: skip
+            assert m["bar"] is True
+        readable = browser.execute_script(CONTRAST, ["table.dg-table td", ".dg-figure"])
+        for selector, ratio in readable["text"]:
+            assert ratio is not None, selector
+            assert ratio >= 4.5, (scheme, selector, ratio)
+        full_page_shot(browser, width, shots / f"coverage-{width}-{scheme}.png")
+        view(browser, width, scheme, f"{deep_site}/status/")
+        assert not any(browser.execute_script(NO_SIDEWAYS))
+        full_page_shot(browser, width, shots / f"status-{width}-{scheme}.png")
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from docgates.cli import main
-from tests.status_support import SampleRun, mkdocs_build, shared_sample, tables
+from tests.status_support import SampleRun, mkdocs_build, page_text, shared_sample, tables
 
 
 @pytest.fixture(scope="session")
@@ -86,12 +86,17 @@ def project(tmp_path: Path, sample_run: SampleRun, monkeypatch: pytest.MonkeyPat
     return make
 
 
-def coverage_rows(html: str) -> dict[str, list[str]]:
-    table = next(t for t in tables(html) if t["attrs"].get("data-dg-sortable"))
+def coverage_rows(html: str, base: str = "samplepkg/") -> dict[str, list[str]]:
+    """The file table as ``coverage report`` prints it: name -> [stmts, miss, branch, brpart,
+    cover] (the page shows them as File, Coverage, Missing, Partial, Statements, Branches)."""
+    table = [t for t in tables(html) if t["attrs"].get("data-dg-sortable")][-1]
+    assert table["rows"][0] == ["File", "Coverage", "Missing", "Partial", "Statements", "Branches"]
+    assert f"Paths are relative to {base}." in page_text(html)
     rows = {}
     for row in table["rows"][1:]:
-        name = row[0].replace(" ⚠ below 50%", "")
-        rows[name] = row[1:6]
+        name = base + row[0].replace(" ⚠ below 50%", "")
+        cover, miss, partial, stmts, branches = row[1:6]
+        rows[name] = [stmts, miss, branches, partial, cover]
     return rows
 
 
@@ -107,17 +112,13 @@ def test_pages_show_coverage_pys_and_pytests_own_figures(
     assert coverage_rows(page) == expected
     total = sample_run.report["TOTAL"][-1]
     text = built.text("status/coverage/index.html")
-    assert f"Total (lines and branches) {total}" in text
+    assert f"Coverage {total} lines and branches" in text
     status = built.text("status/index.html")
-    counts = next(t for t in tables(built.read("status/index.html")) if t["rows"][0][0] == "Passed")
     s = sample_run.summary
-    assert counts["rows"][1][:5] == [
-        str(s["passed"]),
-        str(s["failed"]),
-        str(s["errors"]),
-        str(s["skipped"]),
-        str(sum(s.values())),
-    ]
+    assert (
+        f"Passed {s['passed']} Failed {s['failed']} Errors {s['errors']} "
+        f"Skipped {s['skipped']} Total {sum(s.values())} Duration " in status
+    )
     assert "Failures (2)" in status
     assert "failed: tests.test_grades::test_wrong" in status
     assert "a C is not a B" in status
@@ -178,8 +179,8 @@ def test_per_file_threshold_flags_the_files_below_it(project) -> None:
         "'samplepkg/untested.py' is covered 0.00%, below fail_under_file 50%",
     ]
     page = built.text("status/coverage/index.html")
-    assert "samplepkg/untested.py ⚠ below 50%" in page
-    assert "samplepkg/extra.py ⚠ below 50%" in page
+    assert "untested.py ⚠ below 50%" in page
+    assert "extra.py ⚠ below 50%" in page
     assert "2 file(s) below" in page
 
 
@@ -467,15 +468,15 @@ def test_old_reports_are_called_stale_and_docs_problems_fill_the_quality_tile(
     result = CliRunner().invoke(main, ["status", str(root), "--out", str(out)])
     assert result.exit_code == 0, result.output
     page = (out / "status/index.md").read_text()
-    from tests.status_support import page_text
 
     text = page_text(page)
     assert "⚠ Stale: the test report was written " in text
     assert "before this build (2020-01-01 00:00 UTC)." in text
     # docs/broken.md is not in the nav either: the structure gate's orphan warning.
-    assert "docgates on this site ✗ 1 errors, 1 warnings 2 pages checked" in text
-    assert "Orphan pages 1" in text
-    assert "Failing examples 1" in text
+    assert (
+        "Errors 1 Warnings 1 Broken links 0 Orphan pages 1 Failing examples 1 Pages checked 2"
+        in (text)
+    )
     assert "docs/broken.md:4:" in text
 
 

@@ -33,11 +33,16 @@ def badges(snap: Snapshot, *, fail_under: float, precision: int) -> dict[str, st
         result["tests"] = _badge("tests", text, "red" if bad else "green")
     gate = figures.coverage_gate(cov, fail_under, precision) if cov is not None else None
     state = figures.overall(snap, gate)
-    result["ci"] = _badge(
-        "ci",
-        {"passing": "passing", "failing": "failing", "unknown": "unknown"}[state],
-        {"passing": "green", "failing": "red", "unknown": GREY}[state],
-    )
+    if not figures.ci_known(snap):
+        # Tests and coverage read from files are not CI's verdict: without its runs, say so
+        # rather than "passing" (the tests and coverage badges carry those figures).
+        result["ci"] = _badge("ci", "no CI data", GREY)
+    else:
+        result["ci"] = _badge(
+            "ci",
+            {"passing": "passing", "failing": "failing", "unknown": "unknown"}[state],
+            {"passing": "green", "failing": "red", "unknown": GREY}[state],
+        )
     return result
 
 

@@ -163,6 +163,12 @@ def previous_main(snap: Snapshot) -> HistoryEntry | None:
     return None
 
 
+def ci_known(snapshot: Snapshot) -> bool:
+    """Whether CI's own runs are known: GitHub data with a finished run of some workflow."""
+    gh = snapshot.github
+    return gh is not None and any(last_conclusion(w) is not None for w in gh.workflows)
+
+
 def overall(snapshot: Snapshot, gate_passed: bool | None) -> str:
     """``failing``, ``passing`` or ``unknown``: red if anything we know of is red."""
     known = False

@@ -53,11 +53,15 @@ def utc(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def table(headers: list[str], rows: list[list[str]], *, attrs: str = "") -> str:
-    """An HTML table; ``headers`` are plain text, cells are already-safe HTML."""
+def table(headers: list[str], rows: list[list[str]], *, classes: str = "") -> str:
+    """An HTML table; ``headers`` are plain text, cells are already-safe HTML.
+
+    Its class keeps Material's own table styles (and their ``min-width`` per heading) off: the
+    status pages' tables are styled by ``docgates-status.css`` to fit the content column."""
     head = "".join(f"<th>{safe.text(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table{attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    names = " ".join(["dg-table", *classes.split()])
+    return f'<table class="{names}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def block(html: str) -> str:

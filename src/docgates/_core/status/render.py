@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from ..config import StatusSettings
 from . import figures, safe, svg
 from .figures import human_age, human_duration
 from .github import RUN_STRIP
@@ -30,6 +31,7 @@ from .pages import (
 MESSAGE_LIMIT = 2000
 """Characters of one failure message shown on the page."""
 FAILURES_SHOWN = 50
+SLOWEST_SHOWN = 10
 TITLE_LIMIT = 200
 
 
@@ -41,18 +43,35 @@ def status_page(snap: Snapshot, ctx: PageContext, coverage_src: str | None) -> s
     state = figures.overall(snap, gate)
     parts = ["---", "title: CI status", "---", "", "# CI status", ""]
     parts.append(block(_banner(snap, ctx, state)))
-    parts += ["## Workflows", "", block(_workflows(snap, ctx)), ""]
+    ci = snap.github is not None
+    if ci:
+        parts += ["## Workflows", "", block(_workflows(snap, ctx)), ""]
     parts += ["## Tests", "", block(_tests(snap, ctx)), ""]
     parts += ["## Coverage", "", block(_coverage(snap, ctx, gate)), ""]
     if coverage_src and snap.coverage is not None:
-        parts += [f"Every file's figures are on the [coverage page]({ctx.page(coverage_src)}).", ""]
-    parts += ["## Build times", "", block(_build_times(snap, ctx)), ""]
-    parts += ["## Failure rate", "", block(_failure_rates(snap)), ""]
-    parts += ["## Deployments", "", block(_deployments(snap)), ""]
+        parts += [
+            f"Every folder's and file's figures are on the [coverage page]"
+            f"({ctx.page(coverage_src)}).",
+            "",
+        ]
+    if ci:
+        parts += ["## Build times", "", block(_build_times(snap, ctx)), ""]
+        parts += ["## Failure rate", "", block(_failure_rates(snap)), ""]
+        parts += ["## Deployments", "", block(_deployments(snap)), ""]
+    else:
+        # One note for the four sections GitHub's data would fill, not four placeholders.
+        parts += ["## CI runs", "", block(_no_ci()), ""]
     if s.quality:
         parts += ["## Documentation quality", "", block(_quality(snap)), ""]
     parts += ["## Machine-readable", "", block(_machine(ctx)), ""]
     return "\n".join(parts)
+
+
+def _no_ci() -> str:
+    return note(
+        "No CI data: GitHub Actions data is off. Set the status gate's github.repo option "
+        "(owner/name) to show each workflow's runs, build times, failure rates and deployments."
+    )
 
 
 def _banner(snap: Snapshot, ctx: PageContext, state: str) -> str:
@@ -73,7 +92,7 @@ def _banner(snap: Snapshot, ctx: PageContext, state: str) -> str:
     html = [
         f'<link rel="stylesheet" href="{safe.text(ctx.asset(ASSET_CSS))}">',
         f'<div class="dg-root" {" ".join(attrs)}>',
-        f'<p class="dg-banner">{state_badge(state)} · generated at '
+        f'<p class="dg-banner">{state_badge(state)}{_basis(snap, state)} · generated at '
         f"{time_tag(snap.generated_at, utc(snap.generated_at))}",
     ]
     if snap.commit:
@@ -91,6 +110,14 @@ def _banner(snap: Snapshot, ctx: PageContext, state: str) -> str:
         )
     html.append(f'<script src="{safe.text(ctx.asset(ASSET_JS))}" defer></script></div>')
     return "".join(html)
+
+
+def _basis(snap: Snapshot, state: str) -> str:
+    """What a known state rests on, when it is not CI's runs."""
+    if state == "unknown" or figures.ci_known(snap):
+        return ""
+    known = [w for w, v in (("tests", snap.tests), ("coverage", snap.coverage)) if v is not None]
+    return f" ({safe.text(' and '.join(known))}; no CI data)"
 
 
 def _commit(sha: str, gh: GithubData | None) -> str:
@@ -189,20 +216,24 @@ def _tests(snap: Snapshot, ctx: PageContext) -> str:
     tests = snap.tests
     if tests is None:
         return broken_note(snap, "junit") or note(*junit_hint(ctx.settings))
-    counts = table(
-        ["Passed", "Failed", "Errors", "Skipped", "Total", "Duration"],
-        [
-            [
-                str(tests.passed),
-                str(tests.failed),
-                str(tests.errors),
-                str(tests.skipped),
-                str(tests.total),
-                safe.text(human_duration(tests.duration)),
-            ]
-        ],
-    )
-    html = [counts, f"<p>From {safe.text(', '.join(tests.files))}.</p>"]
+    bad = tests.failed + tests.errors
+    html = [
+        '<div class="dg-tiles dg-figures dg-counts">',
+        figure_tile(
+            "Passed", str(tests.passed), "success" if tests.passed else "other", "tests-passed"
+        ),
+        figure_tile(
+            "Failed", str(tests.failed), "failed" if tests.failed else "success", "tests-failed"
+        ),
+        figure_tile(
+            "Errors", str(tests.errors), "failed" if tests.errors else "success", "tests-errors"
+        ),
+        figure_tile("Skipped", str(tests.skipped), "other", "tests-skipped"),
+        figure_tile("Total", str(tests.total), "failed" if bad else "success", "tests-total"),
+        figure_tile("Duration", human_duration(tests.duration), "other", "tests-duration"),
+        "</div>",
+        f"<p>From {safe.text(', '.join(tests.files))}.</p>",
+    ]
     failures = tests.failures
     if failures:
         html.append(f"<h3>Failures ({len(failures)})</h3>")
@@ -210,13 +241,13 @@ def _tests(snap: Snapshot, ctx: PageContext) -> str:
             word = "error" if case.outcome == "error" else "failed"
             html.append(
                 f'<details class="failure dg-failure"><summary><span aria-hidden="true">✗</span> '
-                f"{safe.text(word)}: <code>{safe.text(case.id, TITLE_LIMIT)}</code></summary>"
+                f"{safe.text(word)}: <code>{wrap_id(case.id)}</code></summary>"
                 f"<pre>{_message(case.message, case.message_length)}</pre>"
                 f"<p>{safe.text(case.file)}, line {case.line}</p></details>"
             )
         if len(failures) > FAILURES_SHOWN:
             html.append(f"<p>… and {len(failures) - FAILURES_SHOWN} more.</p>")
-    slow = [c for c in tests.slowest(10) if c.time > 0]
+    slow = tests.slowest(SLOWEST_SHOWN)
     if slow:
         html.append("<h3>Slowest tests</h3>")
         html.append(
@@ -224,12 +255,13 @@ def _tests(snap: Snapshot, ctx: PageContext) -> str:
                 ["Test", "Seconds", "Outcome"],
                 [
                     [
-                        f"<code>{safe.text(c.id, TITLE_LIMIT)}</code>",
+                        f"<code>{wrap_id(c.id)}</code>",
                         f"{c.time:.3f}",
                         safe.text(c.outcome),
                     ]
                     for c in slow
                 ],
+                classes="dg-slowest",
             )
         )
     history = [e for e in snap.history if e.passed is not None]
@@ -238,16 +270,37 @@ def _tests(snap: Snapshot, ctx: PageContext) -> str:
     return "".join(html)
 
 
+def wrap_id(test_id: str) -> str:
+    """A test id, made inert, that may wrap after ``::``, ``.``, ``/`` and ``[``."""
+    text = safe.text(test_id, TITLE_LIMIT)
+    for mark in ("::", ".", "/", "["):
+        inert = safe.text(mark)  # as the text has it: a character reference
+        text = text.replace(inert, inert + "<wbr>")
+    return text
+
+
+def figure_tile(label: str, value: str, kind: str, field: str, meta: str = "") -> str:
+    """A small tile: a label, a large figure, and optionally a line below it."""
+    extra = f'<div class="dg-tile-meta">{meta}</div>' if meta else ""
+    return (
+        f'<div class="dg-tile dg-kind-{kind}"><div class="dg-tile-title">{safe.text(label)}</div>'
+        f'<div class="dg-figure" data-dg-field="{field}">{safe.text(value)}</div>{extra}</div>'
+    )
+
+
 def _tests_chart(history: list[HistoryEntry]) -> str:
     points = [(datetime.fromisoformat(e.generated_at), e) for e in history]
     return svg.line_chart(
         [
-            svg.Series("passed", [(t, float(e.passed or 0)) for t, e in points], "circle"),
+            svg.Series(
+                "passed", [(t, float(e.passed or 0)) for t, e in points], "circle", "", "ok"
+            ),
             svg.Series(
                 "failed + errors",
                 [(t, float((e.failed or 0) + (e.errors or 0))) for t, e in points],
                 "square",
                 "5 3",
+                "bad",
             ),
         ],
         title="Test counts per build",
@@ -261,57 +314,94 @@ def _coverage(snap: Snapshot, ctx: PageContext, gate: bool | None) -> str:
     cov = snap.coverage
     if cov is None:
         return broken_note(snap, "coverage") or note(*coverage_hint(s))
-    total = cov.totals
-    p = s.precision
-    branch = (
-        f"{figures.display(total.branch_percent, p)}%"
-        if total.branch_percent is not None
-        else "not measured"
-    )
-    html = [
-        table(
-            ["Total", "Lines", "Branches", "Statements", "Missing", "Branch points", "Partial"],
-            [
-                [
-                    f'<strong data-dg-field="coverage-total">'
-                    f"{figures.display(total.percent, p)}%</strong>",
-                    f"{figures.display(total.line_percent, p)}%",
-                    safe.text(branch),
-                    str(total.statements),
-                    str(total.missing),
-                    str(total.branches),
-                    str(total.partial),
-                ]
-            ],
-        )
-    ]
-    if gate is None:
-        html.append("<p>Gate: off (fail_under is 0).</p>")
-    else:
-        word = "✓ passes" if gate else "✗ is below"
-        html.append(
-            f'<p class="dg-gate dg-gate-{"pass" if gate else "fail"}">Gate: the total '
-            f"{safe.text(word)} fail_under {s.fail_under:g}%.</p>"
-        )
-    previous = figures.previous_main(snap)
-    if previous is not None and previous.coverage is not None:
-        delta = total.percent - previous.coverage
-        sign = "+" if delta >= 0 else "\u2212"  # a minus sign
-        html.append(
-            f"<p>Change since the previous build of {safe.text(previous.branch)} "
-            f"(<code>{safe.text(previous.commit[:12])}</code>, "
-            f"{safe.text(previous.generated_at)}): "
-            f"<strong>{safe.text(sign)}{abs(delta):.{p}f}</strong> percentage points.</p>"
-        )
-    elif snap.history:
-        html.append(
-            f"<p>No earlier build of {safe.text(snap.branch or 'this branch')} to compare with.</p>"
-        )
+    html = [coverage_tiles(snap, s, gate), change_since(snap, s.precision)]
     html.append(f"<p>From {safe.text(cov.source)}.</p>")
     entries = [e for e in snap.history if e.coverage is not None]
     if len(entries) > 1:
         html.append(coverage_chart(entries))
     return "".join(html)
+
+
+def coverage_tiles(
+    snap: Snapshot, s: StatusSettings, gate: bool | None, *, files: bool = False
+) -> str:
+    """The totals as tiles (combined, lines, branches, and the file count), then the gate."""
+    cov = snap.coverage
+    assert cov is not None
+    total = cov.totals
+    p = s.precision
+    kind = {True: "success", False: "failed", None: "other"}[gate]
+    tiles = [
+        '<div class="dg-tiles dg-figures">',
+        figure_tile(
+            "Coverage",
+            f"{figures.display(total.percent, p)}%",
+            kind,
+            "coverage-total",
+            "lines and branches",
+        ),
+        figure_tile(
+            "Lines",
+            f"{figures.display(total.line_percent, p)}%",
+            "other",
+            "coverage-lines",
+            f"{total.covered_lines} of {total.statements} · {total.missing} missing",
+        ),
+        figure_tile(
+            "Branches",
+            f"{figures.display(total.branch_percent, p)}%"
+            if total.branch_percent is not None
+            else "not measured",
+            "other",
+            "coverage-branches",
+            f"{total.covered_branches} of {total.branches} · {total.partial} partial"
+            if total.branch_percent is not None
+            else "",
+        ),
+    ]
+    if files:
+        tiles.append(figure_tile("Files", str(len(cov.files)), "other", "coverage-files"))
+    tiles.append("</div>")
+    if gate is None:
+        tiles.append("<p>Gate: off (fail_under is 0).</p>")
+    else:
+        word = "✓ passes" if gate else "✗ is below"
+        tiles.append(
+            f'<p class="dg-gate dg-gate-{"pass" if gate else "fail"}">Gate: the total '
+            f"{safe.text(word)} fail_under {s.fail_under:g}%.</p>"
+        )
+    return "".join(tiles)
+
+
+def change_since(snap: Snapshot, p: int) -> str:
+    """The change of the total since the previous build of the default branch, if any."""
+    cov = snap.coverage
+    assert cov is not None
+    previous = figures.previous_main(snap)
+    if previous is not None and previous.coverage is not None:
+        delta = cov.totals.percent - previous.coverage
+        sign, arrow = ("+", "▲") if delta >= 0 else ("\u2212", "▼")  # a minus sign
+        if round(delta, p) == 0:
+            arrow = "→"
+        return (
+            f"<p>Change since the previous build of {safe.text(previous.branch)} "
+            f"(<code>{safe.text(previous.commit[:12])}</code>, "
+            f"{safe.text(_when(previous.generated_at))}): <strong>{arrow} {safe.text(sign)}"
+            f"{abs(delta):.{p}f}</strong> percentage points.</p>"
+        )
+    if snap.history:
+        return (
+            f"<p>No earlier build of {safe.text(snap.branch or 'this branch')} to compare with "
+            "yet: the trend starts with the next commit's build.</p>"
+        )
+    return ""
+
+
+def _when(stamp: str) -> str:
+    try:
+        return utc(datetime.fromisoformat(stamp))
+    except ValueError:
+        return stamp
 
 
 def broken_note(snap: Snapshot, kind: str) -> str:
@@ -331,18 +421,24 @@ def _message(message: str, length: int) -> str:
 def coverage_chart(entries: list[HistoryEntry]) -> str:
     points = [(datetime.fromisoformat(e.generated_at), e) for e in entries]
     series = [
-        svg.Series("total", [(t, e.coverage) for t, e in points if e.coverage is not None]),
+        svg.Series(
+            "total",
+            [(t, e.coverage) for t, e in points if e.coverage is not None],
+            tone="primary",
+        ),
         svg.Series(
             "lines",
             [(t, e.line_coverage) for t, e in points if e.line_coverage is not None],
             "square",
             "5 3",
+            "accent",
         ),
         svg.Series(
             "branches",
             [(t, e.branch_coverage) for t, e in points if e.branch_coverage is not None],
             "triangle",
             "2 3",
+            "muted",
         ),
     ]
     return svg.line_chart(series, title="Coverage per build", unit="%", y_max=100)
@@ -374,7 +470,7 @@ def _build_times(snap: Snapshot, ctx: PageContext) -> str:
         if len(d.series) > 1:
             charts.append(
                 svg.line_chart(
-                    [svg.Series("minutes", [(t, v / 60) for t, v, _ in d.series])],
+                    [svg.Series("minutes", [(t, v / 60) for t, v, _ in d.series], tone="primary")],
                     title=f"{workflow.name}: run time per run (minutes)",
                     unit=" min",
                     y_min=0,
@@ -442,8 +538,7 @@ def _quality(snap: Snapshot) -> str:
         return note("docgates' checks did not run.")
     if q.problem:
         return note(f"docgates' checks could not run: {q.problem}")
-    kind = "success" if not q.errors else "failed"
-    rule_groups = {
+    groups = {
         "Broken links": sum(v for k, v in q.by_rule.items() if k.startswith("links/")),
         "Orphan pages": q.by_rule.get("structure/orphan-page", 0),
         "Failing examples": sum(
@@ -451,18 +546,14 @@ def _quality(snap: Snapshot) -> str:
         ),
     }
     html = [
-        f'<div class="dg-tiles"><div class="dg-tile dg-kind-{kind}">'
-        f'<div class="dg-tile-title">docgates on this site</div>'
-        f'<div class="dg-tile-state"><span class="dg-glyph" aria-hidden="true">'
-        f"{'✓' if not q.errors else '✗'}</span> {q.errors} errors, {q.warnings} warnings</div>"
-        f'<div class="dg-tile-meta">{q.pages} pages checked</div></div>'
+        '<div class="dg-tiles dg-figures dg-counts">',
+        figure_tile("Errors", str(q.errors), "failed" if q.errors else "success", "docs-errors"),
+        figure_tile("Warnings", str(q.warnings), "other", "docs-warnings"),
     ]
-    for label, count in rule_groups.items():
-        tile_kind = "success" if not count else "failed"
-        html.append(
-            f'<div class="dg-tile dg-kind-{tile_kind}"><div class="dg-tile-title">'
-            f'{safe.text(label)}</div><div class="dg-tile-state">{count}</div></div>'
-        )
+    for label, count in groups.items():
+        field = "docs-" + label.lower().replace(" ", "-")
+        html.append(figure_tile(label, str(count), "failed" if count else "success", field))
+    html.append(figure_tile("Pages checked", str(q.pages), "other", "docs-pages"))
     html.append("</div>")
     if q.top:
         items = "".join(

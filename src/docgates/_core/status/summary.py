@@ -73,9 +73,10 @@ def summary(snap: Snapshot, settings: StatusSettings) -> str:
         if len(tests.failures) > 20:
             lines.append(f"- … and {len(tests.failures) - 20} more")
         lines.append("")
-    if tests is not None and tests.cases:
+    slow = tests.slowest(10) if tests is not None else []
+    if slow:
         lines += ["### Slowest tests", "", "| Test | Seconds |", "|---|---:|"]
-        for case in tests.slowest(10):
+        for case in slow:
             lines.append(f"| {safe.md_cell(case.id, 200)} | {case.time:.3f} |")
         lines.append("")
     for finding in snap.findings:

@@ -9,6 +9,8 @@ mid-tones that keep a 3:1 contrast on both (and ``status.css`` retunes them for 
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,6 +75,17 @@ def strip(cells: Sequence[Cell], *, label: str) -> str:
     return "".join(parts)
 
 
+TONES = {
+    "primary": "#4051b5",
+    "accent": "#526cfe",
+    "ok": OK,
+    "bad": BAD,
+    "muted": OTHER,
+}
+"""A series' colour when no stylesheet is there; ``docgates-status.css`` maps each tone to the
+theme's palette (Material's link and accent colours, retuned for ``slate``)."""
+
+
 @dataclass
 class Series:
     name: str
@@ -80,6 +93,24 @@ class Series:
     marker: str = "circle"
     """``circle``, ``square`` or ``triangle``."""
     dash: str = ""
+    tone: str = "primary"
+    """A key of :data:`TONES`."""
+
+
+def ticks(low: float, high: float, most: int = 5) -> list[float]:
+    """Round values between ``low`` and ``high`` for gridlines: steps of 1, 2, 2.5 or 5 x 10^k."""
+    span = high - low
+    if span <= 0:
+        return [low]
+    raw = span / max(most - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    value = math.floor(low / step + 1e-9) * step
+    values = []
+    while value < high + step - 1e-9:
+        values.append(round(value, 10))
+        value += step
+    return values
 
 
 def line_chart(
@@ -93,10 +124,11 @@ def line_chart(
     y_max: float | None = None,
     fmt: str = "{:.1f}",
 ) -> str:
-    """A line chart of ``series`` over time, with labelled axes and a legend."""
+    """A line chart of ``series``, one step per build (the times are in each point's tooltip),
+    with gridlines, labelled axes and a legend. Series differ in colour, marker and dash."""
     drawn = [s for s in series if s.points]
     values = [v for s in drawn for _, v in s.points]
-    times = [t for s in drawn for t, _ in s.points]
+    times = sorted({t for s in drawn for t, _ in s.points})
     head = (
         f'<svg class="dg-chart" role="img" width="100%" viewBox="0 0 {width} {height}" '
         f'preserveAspectRatio="xMinYMin meet" aria-label="{safe.text(title)}" '
@@ -112,59 +144,86 @@ def line_chart(
     high = max(values) if y_max is None else max(y_max, *values)
     if high - low < 1e-9:
         low, high = low - 1, high + 1
-    left, right, top, bottom = 56, width - 12, 26, height - 28
-    t0, t1 = min(times).timestamp(), max(times).timestamp()
-    span = (t1 - t0) or 1.0
+    grid = ticks(low, high)
+    low, high = grid[0], grid[-1]
+    left, right, top, bottom = 56, width - 52, 30, height - 28
+    slot = {t: i for i, t in enumerate(times)}
+    steps = max(len(times) - 1, 1)
 
     def x(t: datetime) -> float:
-        if t1 == t0:
+        if len(times) == 1:
             return (left + right) / 2
-        return left + (right - left) * (t.timestamp() - t0) / span
+        return left + (right - left) * slot[t] / steps
 
     def y(v: float) -> float:
         return bottom - (bottom - top) * (v - low) / (high - low)
 
-    parts = [head]
+    parts = [head, '<g class="dg-grid" fill="currentColor" font-size="11">']
+    for value in grid:
+        parts.append(
+            f'<path d="M{left} {y(value):.1f}H{right}" stroke="currentColor" '
+            f'stroke-opacity="0.15"/>'
+            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" stroke="none">'
+            f"{safe.text(fmt.format(value) + unit)}</text>"
+        )
     parts.append(
-        f'<g fill="currentColor" font-size="11" stroke="none">'
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">'
-        f"{safe.text(fmt.format(high) + unit)}</text>"
-        f'<text x="{left - 6}" y="{bottom + 4}" text-anchor="end">'
-        f"{safe.text(fmt.format(low) + unit)}</text>"
-        f'<text x="{left}" y="{height - 8}">{safe.text(min(times).strftime("%Y-%m-%d"))}</text>'
-        f'<text x="{right}" y="{height - 8}" text-anchor="end">'
-        f"{safe.text(max(times).strftime('%Y-%m-%d'))}</text></g>"
+        f'<text x="{left}" y="{height - 8}" stroke="none">'
+        f"{safe.text(times[0].strftime('%Y-%m-%d'))}</text>"
+        f'<text x="{right}" y="{height - 8}" text-anchor="end" stroke="none">'
+        f"{safe.text(times[-1].strftime('%Y-%m-%d'))}</text>"
+        f'<text x="{(left + right) / 2:.1f}" y="{height - 8}" text-anchor="middle" '
+        f'stroke="none" fill-opacity="0.7">{len(times)} builds</text></g>'
     )
     parts.append(
-        f'<path d="M{left} {top}V{bottom}H{right}" fill="none" stroke="currentColor" '
+        f'<path d="M{left} {top - 4}V{bottom}H{right}" fill="none" stroke="currentColor" '
         f'stroke-opacity="0.5"/>'
     )
+    labels = _spread([y(s.points[-1][1]) + 4 for s in drawn], gap=12, low=top, high=bottom + 4)
     legend_x = left
-    for s in drawn:
+    for s, label_y in zip(drawn, labels, strict=True):
+        tone = s.tone if s.tone in TONES else "primary"
+        colour = f'class="dg-series dg-tone-{tone}" color="{TONES[tone]}"'
         coords = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v in s.points)
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
         parts.append(
-            f'<g class="dg-series" fill="currentColor" stroke="currentColor">'
+            f'<g {colour} fill="currentColor" stroke="currentColor">'
             f"<title>{safe.text(s.name)}</title>"
-            f'<polyline points="{coords}" fill="none" stroke-width="2"{dash}/>'
+            f'<polyline points="{coords}" fill="none" stroke-width="2.5"{dash}/>'
         )
         for t, v in s.points:
             label = f"{s.name}: {fmt.format(v)}{unit} on {t.strftime('%Y-%m-%d %H:%M')}"
             parts.append(_marker(s.marker, x(t), y(v), label))
         last_t, last_v = s.points[-1]
         parts.append(
-            f'<text x="{min(x(last_t) + 6, right - 2):.1f}" y="{y(last_v) - 6:.1f}" '
-            f'font-size="11" stroke="none" text-anchor="end">'
-            f"{safe.text(fmt.format(last_v) + unit)}</text></g>"
+            f'<text x="{x(last_t) + 6:.1f}" y="{label_y:.1f}" font-size="11" '
+            f'stroke="none" font-weight="700">{safe.text(fmt.format(last_v) + unit)}</text></g>'
         )
         parts.append(
-            f'<g fill="currentColor" stroke="currentColor" font-size="12">'
+            f'<g {colour} fill="currentColor" stroke="currentColor" font-size="12">'
             f"{_marker(s.marker, legend_x + 5, 12, s.name)}"
-            f'<text x="{legend_x + 14}" y="16" stroke="none">{safe.text(s.name)}</text></g>'
+            f'<line x1="{legend_x - 4}" y1="12" x2="{legend_x + 14}" y2="12" stroke-width="2"'
+            f"{dash}/>"
+            f'<text x="{legend_x + 20}" y="16" stroke="none" class="dg-legend">'
+            f"{safe.text(s.name)}</text></g>"
         )
-        legend_x += 24 + 7 * len(s.name)
+        legend_x += 34 + 7 * len(s.name)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _spread(ys: list[float], *, gap: float, low: float, high: float) -> list[float]:
+    """The label positions ``ys`` moved apart to at least ``gap``, keeping their order."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed = list(ys)
+    for before, after in itertools.pairwise(order):
+        placed[after] = max(placed[after], placed[before] + gap)
+    overflow = placed[order[-1]] - high if order else 0
+    if overflow > 0:
+        for i in order:
+            placed[i] = max(low, placed[i] - overflow)
+        for before, after in itertools.pairwise(order):
+            placed[after] = max(placed[after], placed[before] + gap)
+    return placed
 
 
 def _marker(kind: str, cx: float, cy: float, label: str) -> str:
