@@ -11,11 +11,17 @@ from click.testing import CliRunner
 
 from docgates import __version__
 from docgates._core.errors import ConfigError
-from docgates._core.init import ACTIONS, InitOptions, apply, detect, plan
+from docgates._core.init import ACTIONS, InitOptions, apply, detect, plan, source
 from docgates._core.init.yamledit import append_items
 from docgates.cli import main
 
-from .pipeline_support import schema_errors, zizmor_findings
+from .pipeline_support import git, schema_errors, zizmor_findings
+
+
+@pytest.fixture(autouse=True)
+def installed_from_an_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a released docgates is installed: pip records no direct URL (PEP 610)."""
+    monkeypatch.setattr(source, "_direct_url", lambda: None)
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -278,10 +284,17 @@ def test_plugins_and_hooks_are_added_to_existing_files(tmp_path: Path) -> None:
     ctx = context(root)
     changes = {c.path: c for c in plan(ctx)}
     assert changes["mkdocs.yml"].status == "edit"
-    assert changes["mkdocs.yml"].diff().splitlines()[-3:] == [
+    assert changes["mkdocs.yml"].diff().splitlines()[-10:] == [
         "+  - docgates/code",
         "+  - docgates/links",
         "+  - docgates/structure",
+        "+  - docgates/status:",
+        "+      # the reports of CI's test run (ci.yml), and GitHub Actions data when built there",
+        "+      junit: [reports/junit*.xml]",
+        "+      coverage: reports/coverage.json",
+        "+      fail_under: 80",
+        "+      github:",
+        '+        repo: !ENV [GITHUB_REPOSITORY, ""]',
     ]
     apply(ctx, list(changes.values()))
     config = (root / ".pre-commit-config.yaml").read_text(encoding="utf-8")
@@ -289,14 +302,20 @@ def test_plugins_and_hooks_are_added_to_existing_files(tmp_path: Path) -> None:
         "# ours\nrepos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit"
     )
     hooks = yaml.safe_load(config)["repos"]
-    assert [h["repo"] for h in hooks] == [
-        "https://github.com/astral-sh/ruff-pre-commit",
-        "https://github.com/docgates/docgates",
+    assert [h["repo"] for h in hooks] == ["https://github.com/astral-sh/ruff-pre-commit", "local"]
+    assert hooks[1]["hooks"] == [
+        {
+            "id": "docgates",
+            "name": "docgates (code, links, structure)",
+            "entry": "docgates check",
+            "language": "system",
+            "files": r"^(docs/.*\.(md|markdown|mdown|mkdn|mkd)|mkdocs\.yml)$",
+            "require_serial": True,
+        }
     ]
-    assert hooks[1]["rev"] == f"v{__version__}"
-    assert hooks[1]["hooks"][0]["files"] == (
-        r"^(docs/.*\.(md|markdown|mdown|mkdn|mkd)|mkdocs\.yml)$"
-    )
+    assert (
+        root / ".gitignore"
+    ).read_text() == "# docgates: caches and the status history\n.docgates/\n"
     # A second run changes nothing.
     assert {c.status for c in plan(context(root))} == {"unchanged"}
 
@@ -388,3 +407,186 @@ def test_a_config_that_is_not_a_mapping_is_a_config_error() -> None:
     assert add("", ["search"]) == "plugins:\n  - search\n"
     with pytest.raises(ConfigError, match="invalid YAML"):
         add("site_name: \x07\n", ["search"])
+
+
+# -- where docgates comes from, and the hooks repository ---------------------------------------
+
+
+def test_workflows_install_docgates_from_where_this_one_came_from(tmp_path: Path) -> None:
+    index = source.docgates_source("mkdocs", "0.1.0", record={})
+    assert (index.requirement, index.origin, index.note) == ("docgates[mkdocs]==0.1.0", "index", "")
+    vcs = source.docgates_source(
+        "properdocs",
+        "0.1.0",
+        record={
+            "url": "https://example.test/docgates.git",
+            "vcs_info": {"vcs": "git", "commit_id": "a" * 40},
+        },
+    )
+    assert vcs.requirement == (
+        f"docgates[properdocs] @ git+https://example.test/docgates.git@{'a' * 40}"
+    )
+    assert vcs.git_url == f"git+https://example.test/docgates.git@{'a' * 40}"
+    wheel = source.docgates_source(
+        None,
+        "0.1.0",
+        record={"url": "file:///w/docgates-0.1.0-py3-none-any.whl", "archive_info": {}},
+    )
+    assert wheel.requirement == "docgates==0.1.0"
+    assert wheel.note.startswith(
+        "docgates was installed from file:///w/docgates-0.1.0-py3-none-any.whl, which CI cannot "
+        "reach"
+    )
+    given = source.docgates_source("mkdocs", "0.1.0", given="docgates[mkdocs]==0.2.0")
+    assert (given.requirement, given.origin) == ("docgates[mkdocs]==0.2.0", "given")
+    # A checkout: its origin at its commit, and a word about what CI cannot see.
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    git("init", "-q", cwd=checkout)
+    (checkout / "f.txt").write_text("1\n")
+    git("add", "-A", cwd=checkout)
+    git("commit", "-q", "-m", "one", cwd=checkout)
+    git("remote", "add", "origin", "https://example.test/me/docgates", cwd=checkout)
+    sha = git("rev-parse", "HEAD", cwd=checkout)
+    record = {"url": checkout.as_uri(), "dir_info": {"editable": True}}
+    found = source.docgates_source("mkdocs", "0.1.0", record=record)
+    assert found.requirement == f"docgates[mkdocs] @ git+https://example.test/me/docgates@{sha}"
+    assert found.note == (
+        "the workflows install docgates from the checkout it runs from: "
+        f"https://example.test/me/docgates at commit {sha[:12]}; push that commit where CI can "
+        "fetch it, or pass --docgates-spec."
+    )
+    (checkout / "f.txt").write_text("2\n")
+    assert source.docgates_source("mkdocs", "0.1.0", record=record).note.endswith(
+        "The checkout has uncommitted changes, which CI will not see."
+    )
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    copied = source.docgates_source(
+        "mkdocs", "0.1.0", record={"url": plain.as_uri(), "dir_info": {}}
+    )
+    assert (copied.requirement, copied.origin) == ("docgates[mkdocs]==0.1.0", "file")
+
+
+def test_a_git_docgates_is_installed_editable_for_pip_audit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        source,
+        "_direct_url",
+        lambda: {
+            "url": "https://example.test/d.git",
+            "vcs_info": {"vcs": "git", "commit_id": "b" * 40},
+        },
+    )
+    root = write(tmp_path, PACKAGE)
+    ctx = context(root)
+    git_url = f"git+https://example.test/d.git@{'b' * 40}"
+    assert ctx.install_docs == f"'docgates[mkdocs] @ {git_url}' -e '.[docs]'"
+    assert ctx.audit_docs == f"-e '{git_url}#egg=docgates' 'mkdocs>=1.6,<2' -e '.[docs]'"
+    apply(ctx, plan(ctx))
+    security = (root / ".github/workflows/security.yml").read_text(encoding="utf-8")
+    assert f"pip install -e '.[test]' 'pytest-cov>=5' -e '{git_url}#egg=docgates'" in security
+    docs = (root / ".github/workflows/docs.yml").read_text(encoding="utf-8")
+    assert f"python -m pip install 'docgates[mkdocs] @ {git_url}' -e '.[docs]'" in docs
+    assert schema_errors(sorted((root / ".github/workflows").glob("*.yml"))) == ""
+
+
+def test_a_hooks_repository_must_have_the_revision(tmp_path: Path) -> None:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    git("init", "-q", cwd=hooks)
+    (hooks / "f.txt").write_text("x\n")
+    git("add", "-A", cwd=hooks)
+    git("commit", "-q", "-m", "one", cwd=hooks)
+    git("tag", "v9.9.9", cwd=hooks)
+    sha = git("rev-parse", "HEAD", cwd=hooks)
+    for rev in ("v9.9.9", "main", sha):
+        source.check_revision(str(hooks), rev)
+    with pytest.raises(ConfigError) as caught:
+        source.check_revision(str(hooks), "v0.1.0")
+    assert str(caught.value) == (
+        f"'--hooks-rev': the hooks repository '{hooks}' has no revision 'v0.1.0'. Name a tag, "
+        "branch or commit it has, or leave out --hooks-repo to run the docgates installed here"
+    )
+    missing = (tmp_path / "nowhere").as_uri()
+    with pytest.raises(ConfigError, match=f"the hooks repository '{missing}' cannot be reached"):
+        source.check_revision(missing, "v1")
+    root = write(tmp_path / "p", EMPTY)
+    result = CliRunner().invoke(main, ["init", str(root), "--hooks-repo", str(hooks)])
+    assert result.exit_code == 2
+    assert f"the hooks repository '{hooks}' has no revision 'v{__version__}'" in result.output
+    assert not (root / ".pre-commit-config.yaml").exists()
+    result = CliRunner().invoke(main, ["init", str(root), "--hooks-rev", "v1"])
+    assert result.exit_code == 2
+    assert "--hooks-rev needs --hooks-repo" in result.output
+    ok = CliRunner().invoke(
+        main, ["init", str(root), "--hooks-repo", str(hooks), "--hooks-rev", "v9.9.9"]
+    )
+    assert ok.exit_code == 0, ok.output
+    hooks_config = yaml.safe_load((root / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert hooks_config["repos"][0]["repo"] == str(hooks)
+    assert hooks_config["repos"][0]["rev"] == "v9.9.9"
+    assert f"pre-commit: the docgates hook comes from {hooks} at v9.9.9." in ok.output
+
+
+def test_git_ignores_docgates_state_once(tmp_path: Path) -> None:
+    root = write(tmp_path, {**EMPTY, ".gitignore": "/site/\n*.pyc"})
+    ctx = context(root)
+    change = next(c for c in plan(ctx) if c.path == ".gitignore")
+    assert change.new == "/site/\n*.pyc\n\n# docgates: caches and the status history\n.docgates/\n"
+    apply(ctx, plan(ctx))
+    assert next(c for c in plan(context(root)) if c.path == ".gitignore").status == "unchanged"
+    for written in ("/.docgates", ".docgates/*", ".docgates"):
+        (root / ".gitignore").write_text(f"{written}\n")
+        assert next(c for c in plan(context(root)) if c.path == ".gitignore").status == (
+            "unchanged"
+        )
+
+
+def test_the_status_gate_joins_a_flow_list_by_name(tmp_path: Path) -> None:
+    files = {**PACKAGE, "mkdocs.yml": "site_name: S\nplugins: [search]\n"}
+    root = write(tmp_path, files)
+    change = next(c for c in plan(context(root)) if c.path == "mkdocs.yml")
+    assert change.new == (
+        "site_name: S\nplugins: [search, docgates/code, docgates/links, docgates/structure, "
+        "docgates/status]\n"
+    )
+
+
+def test_init_says_what_it_wrote_and_what_to_run_next(tmp_path: Path) -> None:
+    root = write(tmp_path, PACKAGE)
+    result = CliRunner().invoke(main, ["init", str(root)])
+    assert result.exit_code == 0, result.output
+    tail = result.output.split("update     mkdocs.yml", 1)[1].splitlines()
+    assert tail == [
+        " (docgates/code, docgates/links, docgates/structure, docgates/status)",
+        "create     .pre-commit-config.yaml",
+        "create     .gitignore (.docgates/)",
+        "create     .github/workflows/ci.yml",
+        "create     .github/workflows/docs.yml",
+        "create     .github/workflows/cd.yml",
+        "create     .github/workflows/security.yml",
+        "create     .semgrep/rules.yml",
+        "pre-commit: the docgates hook runs the docgates installed here (repo: local, language: "
+        "system): install docgates where you commit.",
+        f"workflows: docgates is installed with pip install 'docgates[mkdocs]=={__version__}'.",
+        "next: git add .github .gitignore .pre-commit-config.yaml .semgrep/rules.yml mkdocs.yml "
+        "&& pre-commit install && pre-commit run --all-files && mkdocs build --strict "
+        "--config-file mkdocs.yml",
+    ]
+
+
+def test_a_nav_gets_the_status_pages_once(tmp_path: Path) -> None:
+    files = {**PACKAGE, "mkdocs.yml": "site_name: S\nnav:\n  - Home: index.md\n"}
+    root = write(tmp_path, files)
+    change = next(c for c in plan(context(root)) if c.path == "mkdocs.yml")
+    assert change.new.startswith(
+        "site_name: S\nnav:\n  - Home: index.md\n  - Project status:\n"
+        "      - CI status: status/index.md\n      - Coverage: status/coverage.md\n"
+    )
+    assert change.summary.endswith("docgates/status, nav: Project status")
+    listed = "site_name: S\nnav:\n  - Home: index.md\n  - Health: [status/index.md]\n"
+    root = write(tmp_path / "listed", {**PACKAGE, "mkdocs.yml": listed})
+    change = next(c for c in plan(context(root)) if c.path == "mkdocs.yml")
+    assert "Project status" not in change.new

@@ -224,7 +224,7 @@ def test_report_helpers() -> None:
 
 
 def test_rich_output(capsys: pytest.CaptureFixture[str]) -> None:
-    from docgates.cli import _print_rich
+    from docgates.cli import _console, _print_rich
 
     report = Report(
         Path("."),
@@ -232,7 +232,7 @@ def test_rich_output(capsys: pytest.CaptureFixture[str]) -> None:
         Stats(files=1),
         ["a notice"],
     )
-    _print_rich(report)
+    _print_rich(report, _console())
     out = capsys.readouterr().out
     assert "note: a notice" in out
     assert "a.md:3:1: warning: code/unchecked-fence msg" in out

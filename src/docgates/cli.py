@@ -312,9 +312,22 @@ def status(
 @click.option(
     "--hooks-repo",
     default=None,
-    help="Where pre-commit fetches the docgates hooks (default: the docgates repository).",
+    metavar="URL",
+    help="Fetch the pre-commit hooks from this repository (a URL or a path; it must have "
+    "--hooks-rev). Default: 'repo: local' hooks that run the docgates installed here.",
 )
-@click.option("--hooks-rev", help="The tag or commit of the hooks (default: this version's tag).")
+@click.option(
+    "--hooks-rev",
+    metavar="REV",
+    help="The hooks repository's tag, branch or commit (default: "
+    "this version's tag, v" + __version__ + ").",
+)
+@click.option(
+    "--docgates-spec",
+    metavar="REQUIREMENT",
+    help="What the workflows pip install for docgates (default: this docgates' own source: "
+    "its version on the index, or its Git URL and commit).",
+)
 def init(
     path: Path | None,
     force: bool,
@@ -325,13 +338,15 @@ def init(
     coverage_floor: int | None,
     hooks_repo: str | None,
     hooks_rev: str | None,
+    docgates_spec: str | None,
 ) -> None:
     """Set up the docgates pipeline in the project at PATH (default: the current folder).
 
-    Adds the docgates plugins to mkdocs.yml and the docgates hook to .pre-commit-config.yaml
-    (keeping everything else), and writes the CI, docs, CD and security workflows and the
-    semgrep rules, adapted to the project. Every change is shown as a diff. A file that exists
-    with other content is left alone (exit code 1) unless --force is given.
+    Adds the docgates plugins to mkdocs.yml (the status gate too, when there is a package to
+    test), the docgates hook to .pre-commit-config.yaml and .docgates/ to .gitignore (keeping
+    everything else), and writes the CI, docs, CD and security workflows and the semgrep rules,
+    adapted to the project. Every change is shown as a diff. A file that exists with other
+    content is left alone (exit code 1) unless --force is given.
     """
     from ._core import init as setup
 
@@ -340,27 +355,22 @@ def init(
         python=[v.strip() for v in pythons.split(",") if v.strip()] if pythons else None,
         docs_dir=docs_dir,
         coverage_floor=coverage_floor,
-        hooks_repo=hooks_repo or setup.InitOptions.hooks_repo,
+        hooks_repo=hooks_repo,
         hooks_rev=hooks_rev,
+        docgates_spec=docgates_spec,
     )
     context = setup.detect(path or Path.cwd(), options, __version__)
     changes = setup.plan(context)
     for change in changes:
-        status = change.status
-        if status == "unchanged":
-            click.echo(f"unchanged  {change.path}")
+        if change.status == "unchanged":
             continue
         click.echo(change.diff(), nl=False)
-        if status == "conflict" and not force:
-            click.echo(f"exists     {change.path} (other content; --force overwrites it)")
-        else:
-            verb = {"create": "create", "edit": "update", "conflict": "overwrite"}[status]
-            extra = f" ({change.summary})" if change.summary else ""
-            click.echo(f"{verb:<10} {change.path}{extra}")
     if dry_run:
+        _init_summary(context, changes, force=force, written=False)
         click.echo("dry run: nothing was written")
         sys.exit(0)
     skipped = setup.apply(context, changes, force=force)
+    _init_summary(context, changes, force=force, written=True)
     if skipped:
         click.echo(
             f"docgates: {len(skipped)} file{'s' if len(skipped) > 1 else ''} left as they were; "
@@ -368,6 +378,45 @@ def init(
             err=True,
         )
         sys.exit(1)
+
+
+def _init_summary(context: Any, changes: list[Any], *, force: bool, written: bool) -> None:
+    """What init wrote (or would write), where docgates comes from, and what to run next."""
+    for change in changes:
+        status = change.status
+        if status == "unchanged":
+            click.echo(f"unchanged  {change.path}")
+        elif status == "conflict" and not force:
+            click.echo(f"exists     {change.path} (other content; --force overwrites it)")
+        else:
+            verb = {"create": "create", "edit": "update", "conflict": "overwrite"}[status]
+            extra = f" ({change.summary})" if change.summary else ""
+            click.echo(f"{verb:<10} {change.path}{extra}")
+    if context.hooks_local:
+        click.echo(
+            "pre-commit: the docgates hook runs the docgates installed here "
+            "(repo: local, language: system): install docgates where you commit."
+        )
+    else:
+        click.echo(
+            f"pre-commit: the docgates hook comes from {context.hooks_repo} at {context.hooks_rev}."
+        )
+    click.echo(
+        f"workflows: docgates is installed with pip install '{context.docgates.requirement}'."
+    )
+    if context.docgates.note:
+        click.echo(f"note: {context.docgates.note}")
+    if written:
+        import shlex
+
+        # pre-commit checks the files git tracks: what init wrote is added first.
+        touched = sorted(
+            {c.path.split("/", 1)[0] if c.path.startswith(".github/") else c.path for c in changes}
+        )
+        click.echo(
+            f"next: git add {' '.join(shlex.quote(t) for t in touched)} && pre-commit install "
+            f"&& pre-commit run --all-files && {context.build_command}"
+        )
 
 
 def _group_by_project(

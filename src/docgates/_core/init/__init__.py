@@ -17,9 +17,11 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from ..source import normalize_newlines
 from . import yamledit
-from .context import InitContext, InitOptions, available_plugins, detect
+from .context import STATUS_PLUGIN, InitContext, InitOptions, available_plugins, detect
 from .render import ACTIONS, TOOLS, WORKFLOWS, render
 
 __all__ = [
@@ -36,6 +38,9 @@ __all__ = [
 
 PRE_COMMIT = ".pre-commit-config.yaml"
 SEMGREP_RULES = ".semgrep/rules.yml"
+GITIGNORE = ".gitignore"
+IGNORED = ".docgates/"
+"""docgates' own state (caches, the status history): never committed."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ class Change:
 def plan(context: InitContext) -> list[Change]:
     """Every change ``init`` would make in the project, in the order it makes them."""
     root = context.root
-    changes = [_config_change(context), _pre_commit_change(context)]
+    changes = [_config_change(context), _pre_commit_change(context), _gitignore_change(context)]
     for name in WORKFLOWS:
         path = f".github/workflows/{name}.yml"
         changes.append(Change(path, _read(root / path), render(f"{name}.yml.j2", context), "write"))
@@ -116,8 +121,54 @@ def _config_change(context: InitContext) -> Change | None:
     wanted = [name for name in context.plugins if name not in present]
     if node is None and wanted:
         wanted.insert(0, "search")  # MkDocs' default list, which a plugins key replaces
-    new = yamledit.append_items(text, path, "plugins", wanted)
-    return Change(path, text, new, "edit", summary=", ".join(wanted))
+    entries = [context.plugin_entry(name) for name in wanted]
+    node_value = node[1] if node else None
+    if isinstance(node_value, yaml.SequenceNode) and node_value.flow_style:
+        entries = wanted  # a flow list takes names only; the status gate's options stay defaults
+    new = yamledit.append_items(text, path, "plugins", entries)
+    summary = list(wanted)
+    if STATUS_PLUGIN in wanted and _status_nav_wanted(new, path):
+        # With a nav, the generated pages would be orphans no menu leads to: list them.
+        new = yamledit.append_items(new, path, "nav", [STATUS_NAV])
+        summary.append("nav: Project status")
+    return Change(path, text, new, "edit", summary=", ".join(summary))
+
+
+STATUS_NAV = "Project status:\n  - CI status: status/index.md\n  - Coverage: status/coverage.md"
+"""The nav entry for the status gate's pages (at their default places)."""
+
+
+def _status_nav_wanted(text: str, path: str) -> bool:
+    node = yamledit.top_level(text, path, "nav")
+    if node is None or not isinstance(node[1], yaml.SequenceNode) or node[1].flow_style:
+        return False  # no nav: MkDocs lists every page, the generated ones too
+    return not any(
+        isinstance(n, yaml.ScalarNode) and n.value.lstrip("./") == "status/index.md"
+        for n in _walk(node[1])
+    )
+
+
+def _walk(node: yaml.Node) -> list[yaml.Node]:
+    found = [node]
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found += _walk(item)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            found += [key, *_walk(value)]
+    return found
+
+
+def _gitignore_change(context: InitContext) -> Change:
+    old = _read(context.root / GITIGNORE)
+    lines = (old or "").splitlines()
+    patterns = {line.strip().lstrip("/").rstrip("/") for line in lines}
+    if ".docgates" in patterns or ".docgates/*" in patterns:
+        return Change(GITIGNORE, old, old or "", "edit")
+    head = (old or "").rstrip("\n")
+    block = "# docgates: caches and the status history\n" + IGNORED + "\n"
+    new = f"{head}\n\n{block}" if head else block
+    return Change(GITIGNORE, old, new, "edit", summary=IGNORED)
 
 
 def _pre_commit_change(context: InitContext) -> Change:
@@ -138,9 +189,8 @@ def _pre_commit_change(context: InitContext) -> Change:
     return Change(PRE_COMMIT, old, new, "edit", summary="the docgates hook")
 
 
-def _has_docgates(repos: object, hooks_repo: str) -> bool:
-    import yaml
-
+def _has_docgates(repos: object, hooks_repo: str | None) -> bool:
+    """Whether ``repos`` already holds a docgates hook (by id, or the hooks repository)."""
     if not isinstance(repos, yaml.SequenceNode):
         return False
     for item in repos.value:
@@ -148,7 +198,8 @@ def _has_docgates(repos: object, hooks_repo: str) -> bool:
             continue
         for key, value in item.value:
             if (
-                key.value == "repo"
+                hooks_repo is not None
+                and key.value == "repo"
                 and isinstance(value, yaml.ScalarNode)
                 and value.value.rstrip("/") == hooks_repo.rstrip("/")
             ):
@@ -159,8 +210,6 @@ def _has_docgates(repos: object, hooks_repo: str) -> bool:
 
 
 def _hook_ids(hooks: object) -> set[str]:
-    import yaml
-
     ids: set[str] = set()
     if isinstance(hooks, yaml.SequenceNode):
         for hook in hooks.value:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import shlex
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from packaging.version import Version
 
 from ..errors import ConfigError
 from ..project import load_project
+from .source import DocgatesSource, check_revision, docgates_source
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,6 +38,8 @@ DEFAULT_COVERAGE_FLOOR = 80
 HOOKS_REPO = "https://github.com/docgates/docgates"
 PLUGINS = ("docgates/code", "docgates/links", "docgates/structure")
 """The source gates' plugins, added to the MkDocs config when their front is installed."""
+STATUS_PLUGIN = "docgates/status"
+"""Added too when the project has a package to test: it reads the reports CI's tests write."""
 _TEST_EXTRAS = ("test", "tests", "testing", "dev")
 _DOCS_REQUIREMENTS = ("docs/requirements.txt", "requirements-docs.txt", "requirements/docs.txt")
 
@@ -48,8 +52,13 @@ class InitOptions:
     python: Sequence[str] | None = None
     docs_dir: str | None = None
     coverage_floor: int | None = None
-    hooks_repo: str = HOOKS_REPO
+    hooks_repo: str | None = None
+    """Where pre-commit fetches the hooks; ``None``: ``repo: local`` hooks that run the
+    docgates installed where pre-commit runs."""
     hooks_rev: str | None = None
+    docgates_spec: str | None = None
+    """The pip requirement the workflows install docgates with (default: how this docgates
+    was installed, see :mod:`.source`)."""
 
 
 @dataclass(frozen=True)
@@ -76,10 +85,34 @@ class InitContext:
     install_docs: str
     ruff: bool
     mypy: bool
-    hooks_repo: str
+    hooks_repo: str | None
+    """``None``: local hooks (``language: system``)."""
     hooks_rev: str
     docgates_version: str
     plugins: tuple[str, ...] = field(default_factory=tuple)
+    docgates: DocgatesSource = field(default_factory=lambda: DocgatesSource("docgates", "index"))
+    audit_docs: str = ""
+    """``install_docs`` for the pip-audit job: a docgates that is not on an index goes in
+    editable, so that ``--skip-editable`` leaves it out (``--strict`` fails on what PyPI
+    does not know)."""
+
+    @property
+    def hooks_local(self) -> bool:
+        return self.hooks_repo is None
+
+    def plugin_entry(self, name: str) -> str:
+        """The plugin's list item in the MkDocs config (a name, or a name with options)."""
+        if name != STATUS_PLUGIN:
+            return name
+        return (
+            f"{STATUS_PLUGIN}:\n"
+            "  # the reports of CI's test run (ci.yml), and GitHub Actions data when built there\n"
+            "  junit: [reports/junit*.xml]\n"
+            "  coverage: reports/coverage.json\n"
+            f"  fail_under: {self.coverage_floor}\n"
+            "  github:\n"
+            '    repo: !ENV [GITHUB_REPOSITORY, ""]'
+        )
 
     @property
     def build_command(self) -> str:
@@ -104,7 +137,7 @@ class InitContext:
             "config_file kind docs_dir site_dir distribution package package_dir "
             "python_versions tools_python coverage_floor install_test install_docs ruff mypy "
             "hooks_repo hooks_rev docgates_version plugins build_command docs_files_pattern "
-            "python_matrix"
+            "python_matrix hooks_local audit_docs docgates"
         )
         return {name: getattr(self, name) for name in names.split()}
 
@@ -129,6 +162,24 @@ def detect(root: Path, options: InitOptions, docgates_version: str) -> InitConte
     )
     extras = table.get("optional-dependencies", {}) or {}
     docs_dir = options.docs_dir or project.rel(project.docs_dir)
+    front = {"zensical": None, "properdocs": "properdocs"}.get(project.kind, "mkdocs")
+    source = docgates_source(front, docgates_version, given=options.docgates_spec)
+    hooks_rev = options.hooks_rev or f"v{docgates_version}"
+    if options.hooks_repo is not None:
+        check_revision(options.hooks_repo, hooks_rev)
+    elif options.hooks_rev:
+        raise ConfigError(
+            "--hooks-rev needs --hooks-repo", key="--hooks-rev", hint="Name the repository too."
+        )
+    plugins = available_plugins() if project.kind != "zensical" else ()
+    if plugins and package:
+        plugins = (*plugins, STATUS_PLUGIN)
+    docs_parts = _docs_parts(root, project.data, extras, project.kind)
+    audit = [shlex.quote(source.requirement)]
+    if source.git_url:
+        audit = ["-e " + shlex.quote(f"{source.git_url}#egg=docgates")]
+        if front:
+            audit.append(shlex.quote(_FRONTS[front]))
     return InitContext(
         root=root,
         config_file=project.config_rel,
@@ -142,13 +193,15 @@ def detect(root: Path, options: InitOptions, docgates_version: str) -> InitConte
         tools_python=tools_python or "3.12",
         coverage_floor=_coverage_floor(options.coverage_floor, tool),
         install_test=_install_test(extras),
-        install_docs=_install_docs(root, project.data, extras, docgates_version, project.kind),
+        install_docs=" ".join([shlex.quote(source.requirement), *docs_parts]),
         ruff="ruff" in tool or (root / "ruff.toml").is_file() or (root / ".ruff.toml").is_file(),
         mypy="mypy" in tool or (root / "mypy.ini").is_file() or (root / ".mypy.ini").is_file(),
         hooks_repo=options.hooks_repo,
-        hooks_rev=options.hooks_rev or f"v{docgates_version}",
+        hooks_rev=hooks_rev,
         docgates_version=docgates_version,
-        plugins=available_plugins() if project.kind != "zensical" else (),
+        plugins=plugins,
+        docgates=source,
+        audit_docs=" ".join([*audit, *docs_parts]),
     )
 
 
@@ -237,18 +290,20 @@ def _install_test(extras: Mapping[str, Any]) -> str:
     return "-e . 'pytest>=8' 'pytest-cov>=5'"
 
 
-def _install_docs(
-    root: Path, data: Mapping[str, Any], extras: Mapping[str, Any], version: str, kind: str
-) -> str:
-    front = "properdocs" if kind == "properdocs" else "mkdocs"
-    parts = [f"'docgates[{front}]=={version}'"]
-    if kind == "zensical":
-        parts = [f"'docgates=={version}'", "zensical"]
+_FRONTS = {"mkdocs": "mkdocs>=1.6,<2", "properdocs": "properdocs>=1.6"}
+"""What the ``mkdocs`` and ``properdocs`` extras of docgates install."""
+
+
+def _docs_parts(
+    root: Path, data: Mapping[str, Any], extras: Mapping[str, Any], kind: str
+) -> list[str]:
+    """What the docs jobs install besides docgates."""
+    parts = ["zensical"] if kind == "zensical" else []
     if "docs" in extras:
-        return " ".join([*parts, "-e '.[docs]'"])
+        return [*parts, "-e '.[docs]'"]
     for name in _DOCS_REQUIREMENTS:
         if (root / name).is_file():
-            return " ".join([*parts, f"-r {name}"])
+            return [*parts, f"-r {name}"]
     theme = data.get("theme")
     theme_name = theme.get("name") if isinstance(theme, dict) else theme
     if theme_name == "material":
@@ -257,4 +312,4 @@ def _install_docs(
     names = [next(iter(e)) if isinstance(e, dict) else str(e) for e in extensions]
     if any(str(name).startswith("pymdownx.") for name in names) and theme_name != "material":
         parts.append("pymdown-extensions")
-    return " ".join(parts)
+    return parts

@@ -386,7 +386,7 @@ def change_since(snap: Snapshot, p: int) -> str:
         return (
             f"<p>Change since the previous build of {safe.text(previous.branch)} "
             f"(<code>{safe.text(previous.commit[:12])}</code>, "
-            f"{safe.text(_when(previous.generated_at))}): <strong>{arrow} {safe.text(sign)}"
+            f"{safe.text(_when(previous.generated_at))}): {arrow} <strong>{safe.text(sign)}"
             f"{abs(delta):.{p}f}</strong> percentage points.</p>"
         )
     if snap.history:
