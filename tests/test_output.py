@@ -210,3 +210,12 @@ def test_the_status_page_lists_status_json_fields_without_escaped_pipes(tmp_path
     assert groups["coverage"] <= set(document["coverage"])
     assert all(document["coverage"][key] is None for key in groups["coverage"])
     assert document["ci"] is None
+
+
+def test_the_status_closing_line_never_prints_credentials() -> None:
+    from docgates.cli import _redacted
+
+    assert _redacted("postgresql://ci:s3cret@db.internal:5432/history?sslmode=require") == (
+        "postgresql://db.internal:5432/history"
+    )
+    assert _redacted(".docgates/history.sqlite") == ".docgates/history.sqlite"

@@ -395,9 +395,19 @@ def test_the_cli_writes_the_same_files_and_a_job_summary(project, sample_run: Sa
         "status/htmlcov/index.html",
     ):
         assert (out / name).is_file(), name
+    written = sum(1 for p in out.rglob("*") if p.is_file())
+    s = sample_run.summary
+    assert result.stderr.splitlines()[-1] == (
+        f"docgates status: failing · tests: {s['passed']} passed, {s['failed'] + s['errors']} "
+        f"failed, {s['skipped']} skipped · coverage {total} (below fail_under 90%) · no CI "
+        f"data; wrote {written} files to {out}; recorded this build in .docgates/history.sqlite"
+    )
     # Flags override the config: the gate off, the exit code 0.
     result = runner.invoke(main, ["status", str(root), "--fail-under", "0", "--no-record"])
     assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1].endswith(
+        "· no CI data; wrote no pages (no --out); recorded no history"
+    )
     result = runner.invoke(main, ["status", str(root), "--fail-under", "abc"])
     assert result.exit_code == 2
     # --github-repo keeps the config's other github options (here: an API nobody answers).

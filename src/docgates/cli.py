@@ -21,6 +21,7 @@ from ._core.errors import ConfigError, DocgatesError
 from ._core.formatters import FORMATS, formatter
 from ._core.project import Project, find_config, load_project
 from ._core.report import Report
+from ._progress import for_output
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -171,6 +172,7 @@ def check(
         elif external is False and "external" in gates:
             gates.remove("external")
         engine = Engine(project, settings)
+        engine.progress = for_output(fmt)
         pages = resolve_paths(project, targets) if targets else None
         if pages is not None and not pages:
             continue
@@ -247,8 +249,10 @@ def status(
     """
     from ._core.status import collect, html_report_files, site_files
     from ._core.status import summary as make_summary
+    from ._core.status.summary import one_line
 
     project = load_project(path or Path.cwd(), config_file=config_file)
+    written = 0
     flags: dict[str, Any] = {
         "junit": list(junit) or None,
         "coverage": coverage,
@@ -273,10 +277,12 @@ def status(
                 target = out / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(content, encoding="utf-8")
+                written += 1
             for rel, source in html_report_files(collected.html_dir, status_settings).items():
                 target = out / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(source.read_bytes())
+                written += 1
         if not no_record:
             collected.record()
     finally:
@@ -288,8 +294,28 @@ def status(
         )
     if summary:
         click.echo(make_summary(snap, settings.status), nl=False)
+    # The closing line, on standard error (standard output may be the job summary).
+    where = [f"wrote {written} files to {out}" if out is not None else "wrote no pages (no --out)"]
+    history = settings.status.history
+    if no_record or not history:
+        where.append("recorded no history")
+    else:
+        where.append(f"recorded this build in {_redacted(history)}")
+    click.echo(f"docgates status: {one_line(snap, settings.status)}; {'; '.join(where)}", err=True)
     failed = any(f.severity.value == "error" for f in snap.findings)
     sys.exit(1 if failed else 0)
+
+
+def _redacted(location: str) -> str:
+    """A history location to print: a URL loses its user and password."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(location)
+    if not parts.scheme or not parts.netloc:
+        return location
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc, query=""))
 
 
 @main.command()

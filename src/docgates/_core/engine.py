@@ -20,6 +20,7 @@ from .errors import DocgatesError
 from .findings import Finding, Severity
 from .includes import Expander
 from .parse import ParserSettings
+from .progress import NULL, Progress, SharedCount, pass_on, task
 from .project import MARKDOWN_SUFFIXES, Patterns, Project
 from .report import PageStats, Report
 from .site.markdown import PageText
@@ -166,6 +167,8 @@ class Engine:
     project: Project
     settings: Settings
     _builders: dict[bool, DocumentBuilder] = field(default_factory=dict)
+    progress: Progress = field(default=NULL, repr=False, compare=False)
+    """Where long steps report how far they are (a front's live display; by default nowhere)."""
     _cache: dict[tuple[str, bool], tuple[str, Document]] = field(default_factory=dict)
 
     def builder(self, inline: bool) -> DocumentBuilder:
@@ -264,7 +267,7 @@ class Engine:
         )
         if workers > 1:
             chunks = [targets[i::workers] for i in range(workers)]
-            for part in _run_forked(self, gates, chunks):
+            for part in _run_forked(self, gates, chunks, [self.project.rel(p) for p in targets]):
                 report.findings.extend(part.findings)
                 report.stats.merge(part.stats)
         else:
@@ -289,12 +292,16 @@ class Engine:
         inline = any(g in NEEDS_INLINE for g in gates)
         documents: dict[str, Document] = {}
         target_rels = {self.project.rel(p) for p in targets}
-        for path in dict.fromkeys([*to_read, *targets]):
-            result = self.read(path, inline=inline, text=texts.get(path))
-            if isinstance(result, Document):
-                documents[result.rel] = result
-            elif self.project.rel(path) in target_rels:
-                report.findings.append(result)
+        reading = list(dict.fromkeys([*to_read, *targets]))
+        with task(self.progress, "Reading pages", len(reading)) as progress:
+            for path in reading:
+                rel = self.project.rel(path)
+                result = self.read(path, inline=inline, text=texts.get(path))
+                if isinstance(result, Document):
+                    documents[result.rel] = result
+                elif rel in target_rels:
+                    report.findings.append(result)
+                progress.advance(rel)
         for doc in documents.values():
             if doc.rel in target_rels:
                 # Problems found while reading a page: unreadable files concern every gate,
@@ -387,19 +394,48 @@ def _check_chunk(index: int) -> Report:
 _CHUNKS: list[list[Path]] = []
 
 
-def _run_forked(engine: Engine, gates: list[str], chunks: list[list[Path]]) -> list[Report]:
-    """Check each chunk of pages in a forked child; the children inherit the parsed config."""
+def _run_forked(
+    engine: Engine, gates: list[str], chunks: list[list[Path]], names: list[str]
+) -> list[Report]:
+    """Check each chunk of pages in a forked child; the children inherit the parsed config.
+
+    The children count the pages they read in shared memory; the parent passes the count on to
+    the engine's progress while it waits (``names``: the pages, for the current one's name)."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, wait
 
     global _FORKED, _CHUNKS
+    outer = engine.progress
+    shared = SharedCount() if outer is not NULL else None
+    if shared is not None:
+        shared.track(names)
+        engine.progress = _Quiet(shared)  # what the children inherit
     _FORKED, _CHUNKS = (engine, gates), chunks
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-            return list(pool.map(_check_chunk, range(len(chunks))))
+            futures = [pool.submit(_check_chunk, i) for i in range(len(chunks))]
+            if shared is not None:
+                with task(outer, "Reading pages", len(names)):
+                    pass_on(
+                        shared,
+                        outer,
+                        lambda t: not wait(futures, timeout=t)[1],
+                    )
+            return [f.result() for f in futures]
     finally:
         _FORKED, _CHUNKS = None, []
+        engine.progress = outer
+
+
+class _Quiet(Progress):
+    """A child's progress: pages count in shared memory; tasks are the parent's to draw."""
+
+    def __init__(self, shared: SharedCount) -> None:
+        self.shared = shared
+
+    def advance(self, current: str = "", count: int = 1) -> None:
+        self.shared.advance(current, count)
 
 
 def resolve_paths(project: Project, paths: Sequence[Path]) -> list[Path] | None:

@@ -29,6 +29,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 from .anchors import IdParser
 from .cache import Cached, LinkCache
 from .config import LinksSettings
+from .progress import NULL, Progress, task
 from .transport import HttpxTransport, Request, Response, Transport, TransportError
 
 GITHUB_HOSTS = frozenset(
@@ -155,6 +156,8 @@ class ExternalChecker:
         self.backoff = backoff
         self.offline = offline
         self.tally = Tally()
+        self.progress: Progress = NULL
+        """Hears each page of URLs (URLs differing only in their #fragment) as it is done."""
         self.include = [re.compile(p) for p in settings.external_include]
         self.exclude = [re.compile(p) for p in settings.external_exclude]
         token = os.environ.get(settings.external_github_token_env, "")
@@ -247,8 +250,16 @@ class ExternalChecker:
         for url in urls:
             base = urlunsplit(urlsplit(url)._replace(fragment=""))
             pages.setdefault(base, []).append(url)
+        progress = self.progress
+
+        async def one(base: str, group: list[str]) -> list[Outcome]:
+            outcomes = await self._check_page(base, group)
+            progress.advance(base)
+            return outcomes
+
         try:
-            done = await asyncio.gather(*(self._check_page(b, u) for b, u in pages.items()))
+            with task(progress, "Checking external links", len(pages)):
+                done = await asyncio.gather(*(one(b, u) for b, u in pages.items()))
         finally:
             if own:
                 await transport.aclose()

@@ -18,6 +18,7 @@ from ..config import CodeSettings
 from ..document import CodeBlock, Document
 from ..engine import Engine, RunContext, follow, prepare
 from ..findings import Finding, Severity
+from ..progress import NULL, Progress
 
 if TYPE_CHECKING:  # the execution machinery is imported only when something runs
     from ..execute import Execution
@@ -31,6 +32,7 @@ def run_documents(
     settings: CodeSettings,
     root: Path,
     broken: set[tuple[str, int]] | None = None,
+    progress: Progress = NULL,
 ) -> Execution:
     """Plan and run ``docs`` (the API the pytest plugin uses too).
 
@@ -49,7 +51,7 @@ def run_documents(
             return not any((line.path, line.line) in broken for line in block.lines)
 
         plans = [plan_page(doc, settings, compiles) for doc in docs]
-    execution = execute(plans, settings, root)
+    execution = execute(plans, settings, root, progress)
     execution.documents = list(docs)
     return execution
 
@@ -142,7 +144,7 @@ def run_execute(ctx: RunContext) -> None:
             )
         return
     broken = {(f.path, f.line or 0) for f in ctx.report.findings if f.rule == "code/syntax-error"}
-    execution = run_documents(docs, settings, ctx.project.root, broken)
+    execution = run_documents(docs, settings, ctx.project.root, broken, ctx.engine.progress)
     for key in [k for k, (ref, _) in _LAST.items() if ref() is None]:
         del _LAST[key]
     _LAST[id(ctx.engine)] = (weakref.ref(ctx.engine), execution)

@@ -105,6 +105,7 @@ def run_external(ctx: RunContext) -> None:
         cache,
         offline=bool(ctx.extras.get("offline")),
     )
+    checker.progress = ctx.engine.progress
     try:
         outcomes = checker.check(where)
     finally:

@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,7 @@ class WorkerPool:
         self.booting: list[_Process] = []
         self.lock = threading.Lock()
         self.started = 0
+        self._on_done: Callable[[int], None] | None = None
 
     # -- processes ---------------------------------------------------------------------------
     def start(self, count: int) -> None:
@@ -191,10 +193,21 @@ class WorkerPool:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- running pages -----------------------------------------------------------------------
-    def run(self, jobs: list[Message]) -> dict[int, dict[int, Message]]:
-        """Run ``jobs`` (pages); each job's block results by block index."""
+    def run(
+        self, jobs: list[Message], on_done: Callable[[int], None] | None = None
+    ) -> dict[int, dict[int, Message]]:
+        """Run ``jobs`` (pages); each job's block results by block index. ``on_done`` hears
+        each job's id as the job ends (done, or its worker lost)."""
         with self.lock:
-            return self._run(jobs)
+            self._on_done = on_done
+            try:
+                return self._run(jobs)
+            finally:
+                self._on_done = None
+
+    def _ended(self, job: Message) -> None:
+        if self._on_done is not None:
+            self._on_done(int(job["id"]))
 
     def _run(self, jobs: list[Message]) -> dict[int, dict[int, Message]]:
         results: dict[int, dict[int, Message]] = {job["id"]: {} for job in jobs}
@@ -231,6 +244,8 @@ class WorkerPool:
                         results[process.job["id"]][int(result.get("i", -1))] = result
                     elif message.get("op") == "done":
                         busy.remove(process)
+                        if process.job is not None:
+                            self._ended(process.job)
                         process.job = None
                         idle.append(process)
                 now = time.monotonic()
@@ -265,6 +280,7 @@ class WorkerPool:
                     "status": "lost" if position == 0 else "not-run",
                     "stuck": stuck,
                 }
+            self._ended(job)
         fresh = self._replace(process)
         selector.register(fresh.rfd, selectors.EVENT_READ, fresh)
         idle.append(fresh)

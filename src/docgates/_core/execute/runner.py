@@ -10,6 +10,7 @@ from pathlib import Path
 from ..config import CodeSettings
 from ..document import Document
 from ..errors import ConfigError
+from ..progress import NULL, Progress, task
 from .cache import ResultCache, environment_key
 from .judge import Judge, Verdict, build_replacer
 from .plan import PagePlan
@@ -37,7 +38,9 @@ class Execution:
     """The pages that were planned (with or without blocks to run)."""
 
 
-def execute(plans: list[PagePlan], settings: CodeSettings, root: Path) -> Execution:
+def execute(
+    plans: list[PagePlan], settings: CodeSettings, root: Path, progress: Progress = NULL
+) -> Execution:
     """Run the blocks ``plans`` hold (skipping pages the cache knows passed) and judge them."""
     done = Execution([PageOutcome(plan) for plan in plans if plan.skipped and not plan.runs])
     runnable = [plan for plan in plans if plan.runs]
@@ -46,7 +49,7 @@ def execute(plans: list[PagePlan], settings: CodeSettings, root: Path) -> Execut
     config = pool_config(settings, root)
     cache = ResultCache(root / settings.cache_dir) if settings.cache else None
     try:
-        _run(done, runnable, settings, config, cache)
+        _run(done, runnable, settings, config, cache, progress)
     finally:
         if cache is not None:
             cache.close()
@@ -61,6 +64,7 @@ def _run(
     settings: CodeSettings,
     config: PoolConfig,
     cache: ResultCache | None,
+    progress: Progress,
 ) -> None:
     keys: dict[int, list[str]] = {}
     todo = runnable
@@ -86,7 +90,11 @@ def _run(
             done.notices.append(cache.problem)
     if todo:
         extra = {"memory": settings.memory_limit * _MIB, "max_output": settings.max_output}
-        results = get_pool(config).run([plan.job(i, **extra) for i, plan in enumerate(todo)])
+        jobs = [plan.job(i, **extra) for i, plan in enumerate(todo)]
+        with task(progress, "Running examples", len(todo)):
+            results = get_pool(config).run(
+                jobs, on_done=lambda ident: progress.advance(todo[ident].doc.rel)
+            )
         replace = build_replacer(settings.output_replace)
         passed: list[str] = []
         for ident, plan in enumerate(todo):

@@ -83,3 +83,28 @@ def summary(snap: Snapshot, settings: StatusSettings) -> str:
         if finding.severity.value == "error":
             lines.append(f"- **{finding.rule}** {safe.md_cell(finding.message, 300)}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def one_line(snap: Snapshot, settings: StatusSettings) -> str:
+    """The state, the tests and the coverage on one line (what ``docgates status`` ends with)."""
+    p = settings.precision
+    cov = snap.coverage
+    gate = figures.coverage_gate(cov, settings.fail_under, p) if cov else None
+    parts = [figures.overall(snap, gate)]
+    tests = snap.tests
+    if tests is None:
+        parts.append("no test report")
+    else:
+        text = f"tests: {tests.passed} passed, {tests.failed + tests.errors} failed"
+        parts.append(text + (f", {tests.skipped} skipped" if tests.skipped else ""))
+    if cov is None:
+        parts.append("no coverage data")
+    else:
+        text = f"coverage {figures.display(cov.totals.percent, p)}%"
+        if gate is not None:
+            word = "passes" if gate else "below"
+            text += f" ({word} fail_under {settings.fail_under:g}%)"
+        parts.append(text)
+    if not figures.ci_known(snap):
+        parts.append("no CI data")
+    return " · ".join(parts)
