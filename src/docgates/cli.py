@@ -56,6 +56,17 @@ def main() -> None:
     """Prove a docs site true: code, links, structure and status gates for MkDocs."""
 
 
+def _parse_shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    from ._core.shard import Shard
+
+    try:
+        return Shard.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _split_checks(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> list[str] | None:
@@ -133,6 +144,13 @@ def _split_checks(
     is_flag=True,
     help="Fail (exit code 1) on warnings too, as `mkdocs build --strict` does with the plugins.",
 )
+@click.option(
+    "--shard",
+    callback=_parse_shard,
+    metavar="K/N",
+    help="Report on shard K of N of the pages (a stable split by path; links, anchors and "
+    "orphans still see the whole site). Merge the shards' JSON with 'docgates merge'.",
+)
 def check(
     paths: Sequence[Path],
     config_file: Path | None,
@@ -145,6 +163,7 @@ def check(
     external: bool | None,
     no_cache: bool,
     strict: bool,
+    shard: Any,
 ) -> None:
     """Check the documentation in PATHS (a project, a docs folder or Markdown files).
 
@@ -161,8 +180,10 @@ def check(
         code["cache"] = False
     if jobs:
         code["jobs"] = jobs  # the worker processes that run blocks, too
-    overrides = {"code": code} if code else None
+    overrides: dict[str, dict[str, Any]] | None = {"code": code} if code else None
     groups = _group_by_project(list(paths), config_file)
+    if shard is not None and len(groups) > 1:
+        raise click.BadParameter("shard one project at a time", param_hint="--shard")
     reports = []
     for project, targets in groups:
         settings = project.settings(overrides)
@@ -174,19 +195,26 @@ def check(
         engine = Engine(project, settings)
         engine.progress = for_output(fmt)
         pages = resolve_paths(project, targets) if targets else None
-        if pages is not None and not pages:
+        if pages is not None and not pages and shard is None:
             continue
         workers = jobs or (os.cpu_count() or 1)
         extras: dict[str, Any] = {"run_opted_in": bool(execute or update)}
         if no_cache:
             extras["no_cache"] = True
-        reports.append(
-            (project, engine.check(dict.fromkeys(gates), pages, jobs=workers, extras=extras))
-        )
+        if shard is not None:
+            from ._core import shard as sharding
+
+            site = sharding.site_of(project, pages)
+            pages = sharding.select(project, pages, shard)
+            extras["whole"] = shard.index == 1  # site-wide findings: reported by shard 1
+        report = engine.check(dict.fromkeys(gates), pages, jobs=workers, extras=extras)
+        if shard is not None:
+            sharding.annotate(report, shard, site)
+        reports.append((project, report))
     if not reports:
         project = load_project(Path.cwd(), config_file=config_file)
         reports.append((project, Report(project.root)))
-    _emit(reports, fmt, output)
+    _emit([(p.root, r) for p, r in reports], fmt, output)
     sys.exit(1 if any(failed(report, strict=strict) for _, report in reports) else 0)
 
 
@@ -463,22 +491,23 @@ def _group_by_project(
     return result
 
 
-def _emit(reports: list[tuple[Project, Report]], fmt: str, output: Path | None) -> None:
+def _emit(reports: Sequence[tuple[Path, Report]], fmt: str, output: Path | None) -> None:
+    """Print (or write) the reports of one run, each given with its project's root."""
     cwd = Path.cwd().resolve()
     merged = Report(cwd)
-    for project, report in reports:
-        if project.root != cwd and fmt != "json":
-            report = _rebase(report, project.root, cwd)
+    for root, report in reports:
+        if root != cwd and fmt != "json":
+            report = _rebase(report, root, cwd)
         merged.findings.extend(report.findings)
         merged.notices.extend(report.notices)
         merged.stats.merge(report.stats)
         merged.stats.seconds += report.stats.seconds
     if fmt == "json" and len(reports) == 1:
-        merged.root = reports[0][0].root
+        merged.root = reports[0][0]
     text = formatter(fmt)(merged)
     if fmt == "json" and len(reports) == 1:
-        root = os.path.relpath(reports[0][0].root, cwd).replace(os.sep, "/")
-        text = text.replace('"root": "."', f'"root": "{root}"', 1)
+        shown = os.path.relpath(reports[0][0], cwd).replace(os.sep, "/")
+        text = text.replace('"root": "."', f'"root": "{shown}"', 1)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
@@ -539,8 +568,10 @@ def _print_rich(report: Report, console: Console) -> None:
 def _register_commands() -> None:
     # Commands with modules of their own (docgates/commands/).
     from .commands.db import db
+    from .commands.merge import merge
 
     main.add_command(db)
+    main.add_command(merge)
 
 
 _register_commands()

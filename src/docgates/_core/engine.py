@@ -7,6 +7,7 @@ as the MkDocs plugins do during ``mkdocs serve``).
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -347,10 +348,7 @@ class Engine:
         for key, finding in seen.items():
             extra = repeats.get(key)
             if extra:
-                finding = replace(
-                    finding,
-                    message=f"{finding.message} (and {extra} more page{'s' if extra > 1 else ''})",
-                )
+                finding = replace(finding, message=fold_note(finding.message, extra))
             result.append(finding)
         return result
 
@@ -366,6 +364,20 @@ class Engine:
             if rule in self.settings.gate(name).severity:
                 return self.settings.level(name, rule)
         return current
+
+
+_FOLDED = re.compile(r"^(?P<message>.*) \(and (?P<more>[0-9]+) more pages?\)$", re.DOTALL)
+
+
+def fold_note(message: str, more: int) -> str:
+    """``message`` of a finding seen from ``more`` other pages too (one include, many pages)."""
+    return f"{message} (and {more} more page{'s' if more > 1 else ''})" if more else message
+
+
+def unfold(message: str) -> tuple[str, int]:
+    """The message before :func:`fold_note`, and how many more pages it named."""
+    match = _FOLDED.match(message)
+    return (match["message"], int(match["more"])) if match else (message, 0)
 
 
 _FORKED: tuple[Engine, list[str]] | None = None

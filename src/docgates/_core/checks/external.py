@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .. import findings
@@ -114,11 +114,17 @@ def run_external(ctx: RunContext) -> None:
             if cache.problem:  # rebuilt, or unusable (then this run's outcomes stay in memory)
                 ctx.report.notices.append(cache.problem)
     ctx.report.findings.extend(report(outcomes, where, ctx.extras.setdefault("by_page", {})))
-    tally = checker.tally
-    ctx.report.stats.extra["external"] = tally.to_dict()
-    skipped = ", ".join(f"{n} {why}" for why, n in sorted(tally.skipped.items()))
-    ctx.report.notices.append(
-        f"external: {tally.urls} URL(s), {tally.from_cache} from the cache, "
-        f"{tally.requests} request(s) ({tally.retries} retries, {tally.redirects} redirects)"
-        + (f"; skipped {skipped}" if skipped else "")
+    counts = checker.tally.to_dict()
+    ctx.report.stats.extra["external"] = counts
+    ctx.report.notices.append(summary(counts))
+
+
+def summary(counts: dict[str, Any]) -> str:
+    """The run's one-line account of external checking, from its counts (``stats.external``;
+    ``docgates merge`` writes it again from the shards' counts added up)."""
+    skipped = ", ".join(f"{n} {why}" for why, n in sorted(counts.get("skipped", {}).items()))
+    return (
+        f"external: {counts.get('urls', 0)} URL(s), {counts.get('from_cache', 0)} from the "
+        f"cache, {counts.get('requests', 0)} request(s) ({counts.get('retries', 0)} retries, "
+        f"{counts.get('redirects', 0)} redirects)" + (f"; skipped {skipped}" if skipped else "")
     )
