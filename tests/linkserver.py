@@ -1,6 +1,8 @@
 """A real HTTP server on 127.0.0.1 for the external-link tests, with one path per behaviour.
 
-It records every request it answers (method and path), so tests can count what was sent.
+It records every request it answers (method and path, and when it came), so tests can count
+what was sent, how many at once and how many per second. ``/p/ANYTHING`` answers 200 after
+``delay`` seconds; ``on_request`` (when set) is called with each path before the answer.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -47,10 +49,28 @@ class _Handler(BaseHTTPRequestHandler):
         server = self.server
         with server.lock:
             server.log.append((self.command, self.path))
+            server.stamps.append(time.monotonic())
             count = server.hits.get(self.path, 0) + 1
             server.hits[self.path] = count
+            server.in_flight += 1
+            server.max_in_flight = max(server.max_in_flight, server.in_flight)
+        try:
+            if server.on_request is not None:
+                server.on_request(self.path)
+            self._route(count)
+        finally:
+            with server.lock:
+                server.in_flight -= 1
+
+    def _route(self, count: int) -> None:
+        server = self.server
         path = self.path
-        if path == "/ok":
+        if path.startswith("/p/"):
+            time.sleep(server.delay)
+            self._send(200, {"Content-Type": "text/plain"}, b"ok")
+        elif path == "/moved-to-secret":
+            self._send(301, {"Location": server.secret_location})
+        elif path == "/ok":
             self._send(200, {"Content-Type": "text/plain"}, b"ok")
         elif path == "/missing":
             self._send(404)
@@ -117,6 +137,12 @@ class LinkServer(ThreadingHTTPServer):
         self.log: list[tuple[str, str]] = []
         self.hits: dict[str, int] = {}
         self.slow = slow
+        self.stamps: list[float] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.delay = 0.0
+        self.secret_location = "/ok"
+        self.on_request: Callable[[str], None] | None = None
 
     @property
     def base(self) -> str:
@@ -129,6 +155,19 @@ class LinkServer(ThreadingHTTPServer):
     def reset_log(self) -> None:
         with self.lock:
             self.log.clear()
+            self.stamps.clear()
+            self.max_in_flight = 0
+
+    def most_in_one_second(self) -> int:
+        """The most requests that arrived within any one second."""
+        with self.lock:
+            stamps = sorted(self.stamps)
+        best, start = 0, 0
+        for end, stamp in enumerate(stamps):
+            while stamp - stamps[start] >= 1.0:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
 
 
 def refused_url() -> str:

@@ -151,6 +151,13 @@ def _split_checks(
     help="Report on shard K of N of the pages (a stable split by path; links, anchors and "
     "orphans still see the whole site). Merge the shards' JSON with 'docgates merge'.",
 )
+@click.option(
+    "--cache",
+    "cache_url",
+    metavar="URL",
+    help="The external-link cache: a SQLite file, or redis://host:port/db shared by every run "
+    "(default: $DOCGATES_CACHE_URL, then the 'external_cache' setting).",
+)
 def check(
     paths: Sequence[Path],
     config_file: Path | None,
@@ -164,6 +171,7 @@ def check(
     no_cache: bool,
     strict: bool,
     shard: Any,
+    cache_url: str | None,
 ) -> None:
     """Check the documentation in PATHS (a project, a docs folder or Markdown files).
 
@@ -181,6 +189,8 @@ def check(
     if jobs:
         code["jobs"] = jobs  # the worker processes that run blocks, too
     overrides: dict[str, dict[str, Any]] | None = {"code": code} if code else None
+    if cache_url is not None:
+        overrides = {**(overrides or {}), "links": {"external_cache": cache_url}}
     groups = _group_by_project(list(paths), config_file)
     if shard is not None and len(groups) > 1:
         raise click.BadParameter("shard one project at a time", param_hint="--shard")

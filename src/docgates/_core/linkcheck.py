@@ -23,14 +23,19 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from .anchors import IdParser
-from .cache import Cached, LinkCache
+from .cache import Cached
 from .config import LinksSettings
+from .fleet.hosts import Hosts, LocalHosts
 from .progress import NULL, Progress, task
 from .transport import HttpxTransport, Request, Response, Transport, TransportError
+
+if TYPE_CHECKING:
+    from .fleet import Fleet
+    from .fleet.claims import Claims
 
 GITHUB_HOSTS = frozenset(
     {"github.com", "www.github.com", "api.github.com", "raw.githubusercontent.com"}
@@ -131,11 +136,14 @@ class _Budget:
         return True
 
 
-@dataclass
-class _Host:
-    slots: asyncio.Semaphore
-    next_start: float = 0.0
-    not_before: float = 0.0
+class LinkStore(Protocol):
+    """What the checker needs of a cache: the SQLite file, or Redis in front of it."""
+
+    def get(
+        self, url: str, now: float | None = None, *, any_age: bool = False
+    ) -> Cached | None: ...
+
+    def put_many(self, entries: Iterable[Cached]) -> None: ...
 
 
 class ExternalChecker:
@@ -145,14 +153,17 @@ class ExternalChecker:
         self,
         settings: LinksSettings,
         transport: Transport | None = None,
-        cache: LinkCache | None = None,
+        cache: LinkStore | None = None,
         *,
         backoff: float = 0.5,
         offline: bool = False,
+        fleet: Fleet | None = None,
     ) -> None:
         self.settings = settings
         self.transport = transport
         self.cache = cache
+        self.fleet = fleet
+        """Set when a Redis is shared: per-host budgets and in-flight URLs across runs."""
         self.backoff = backoff
         self.offline = offline
         self.tally = Tally()
@@ -198,6 +209,9 @@ class ExternalChecker:
                 continue
             wanted.append(url)
         self.tally.urls += len(wanted)
+        prefetch = getattr(self.cache, "prefetch", None)
+        if prefetch is not None:  # a shared cache answers many keys in one round trip
+            prefetch([self._key(u) for u in wanted], any_age=self.offline)
         fresh: list[str] = []
         for url in wanted:
             key = self._key(url)
@@ -242,9 +256,18 @@ class ExternalChecker:
             timeout=settings.external_timeout, per_host=settings.external_per_host
         )
         self._global = asyncio.Semaphore(max(settings.external_concurrency, 1))
-        self._hosts: dict[str, _Host] = {}
+        self._hosts: Hosts = LocalHosts(settings)
+        self._claims: Claims | None = None
         self._budget = _Budget(settings.external_budget)
         self._transport = transport
+        client = None
+        if self.fleet is not None:
+            from .fleet.claims import Claims
+            from .fleet.hosts import RedisHosts, async_client
+
+            client = async_client(self.fleet.link.url)
+            self._hosts = RedisHosts(self.fleet.link, settings, client)
+            self._claims = Claims(self.fleet, settings, client)
         # One request per page: URLs that differ only in their #fragment share it.
         pages: dict[str, list[str]] = {}
         for url in urls:
@@ -253,7 +276,7 @@ class ExternalChecker:
         progress = self.progress
 
         async def one(base: str, group: list[str]) -> list[Outcome]:
-            outcomes = await self._check_page(base, group)
+            outcomes = await self._shared_page(base, group)
             progress.advance(base)
             return outcomes
 
@@ -263,7 +286,41 @@ class ExternalChecker:
         finally:
             if own:
                 await transport.aclose()
+            if client is not None:
+                await client.aclose()
         return {o.url: o for group in done for o in group}
+
+    async def _shared_page(self, base: str, urls: list[str]) -> list[Outcome]:
+        """Check one page, unless another run that shares Redis is checking it right now:
+        then its outcomes, as soon as it has them."""
+        claims = self._claims
+        if claims is None:
+            return await self._check_page(base, urls)
+        keys = [self._key(u) for u in urls]
+        while True:
+            token = await claims.claim(base)
+            got = await claims.wait(base, keys) if token is None else await claims.known(keys)
+            if got is not None:
+                if token is not None:
+                    await claims.let_go(base, token)
+                self.tally.from_cache += len(urls)
+                return [
+                    Outcome(u, c.outcome, c.reason, c.status, c.final_url, cached=True)
+                    for u, c in zip(urls, (got[k] for k in keys), strict=True)
+                ]
+            if token is not None:
+                break
+        result = await self._check_page(base, urls)
+        now = time.time()
+        await claims.publish(
+            base,
+            token,
+            [
+                Cached(self._key(o.url), o.outcome, o.status, o.reason, o.final_url, now)
+                for o in result
+            ],
+        )
+        return result
 
     async def _check_page(self, base: str, urls: list[str]) -> list[Outcome]:
         fragments = (
@@ -334,26 +391,17 @@ class ExternalChecker:
 
     async def _request(self, method: str, url: str, *, read: int, enough: Any) -> Response:
         parts = urlsplit(url)
-        key = f"{parts.scheme}://{parts.netloc}"
-        host = self._hosts.get(key)
-        if host is None:
-            host = self._hosts[key] = _Host(
-                asyncio.Semaphore(max(self.settings.external_per_host, 1))
-            )
+        # The host's budget is keyed without credentials: it is shared through Redis.
+        key = f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}".lower()
         headers = {"User-Agent": self.settings.external_user_agent, "Accept": "*/*"}
         if self._github_token and parts.scheme == "https" and parts.hostname in GITHUB_HOSTS:
             headers["Authorization"] = f"Bearer {self._github_token}"
         request = Request(method, url, headers, read, enough)
         attempt = 0
         while True:
-            async with host.slots:
-                # Wait for this host's turn without holding a global slot.
-                # Book this host's next start before waiting, so waiters queue up in turn.
-                now = asyncio.get_running_loop().time()
-                start = max(now, host.next_start, host.not_before)
-                host.next_start = start + self.settings.external_interval
-                if start > now:
-                    await asyncio.sleep(start - now)
+            # Wait for this host's turn (a slot, the interval) without holding a global slot.
+            token = await self._hosts.acquire(key)
+            try:
                 async with self._global:
                     self.tally.requests += 1
                     try:
@@ -365,6 +413,8 @@ class ExternalChecker:
                         ):
                             raise
                         response = None
+            finally:
+                await self._hosts.release(key, token)
             if response is None:
                 attempt += 1
                 self.tally.retries += 1
@@ -376,10 +426,9 @@ class ExternalChecker:
                 if self._budget.take(delay):
                     attempt += 1
                     self.tally.retries += 1
-                    # The host asked everyone to wait: hold back every request to it.
-                    host.not_before = max(
-                        host.not_before, asyncio.get_running_loop().time() + delay
-                    )
+                    # The host asked everyone to wait: hold back every request to it (in
+                    # every run that shares Redis).
+                    await self._hosts.hold(key, delay)
                     continue
             return response
 

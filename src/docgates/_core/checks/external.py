@@ -13,11 +13,15 @@ from .. import findings
 from ..cache import LinkCache, default_path
 from ..config import LinksSettings
 from ..document import Document, Link
+from ..dsn import is_redis, redact
 from ..engine import RunContext, register
+from ..errors import ConfigError
 from ..findings import Finding
 from ..source import Span
 
 if TYPE_CHECKING:
+    from ..fleet import Fleet
+    from ..fleet.cache import TieredCache
     from ..linkcheck import Outcome
 
 
@@ -82,13 +86,32 @@ def report(
 
 
 def open_cache(ctx: RunContext, settings: LinksSettings) -> LinkCache | None:
+    """The local cache: the file ``external_cache`` names, or the one in the user cache folder
+    (also when ``external_cache`` names a Redis: it is the local cache beside it)."""
     if ctx.extras.get("no_cache"):
         return None
-    raw = settings.external_cache
+    raw = "" if is_redis(settings.external_cache) else settings.external_cache
     path = Path(raw).expanduser() if raw else default_path()
     if raw and not path.is_absolute():
         path = ctx.project.root / path
     return LinkCache(path, settings.external_cache_hours)
+
+
+def shared(settings: LinksSettings) -> Fleet | None:
+    """The Redis this run shares with others, when ``external_cache`` names one."""
+    url = settings.external_cache
+    if not is_redis(url):
+        return None
+    try:
+        import redis  # noqa: F401
+    except ImportError:  # pragma: no cover - redis is in the test extra
+        raise ConfigError(
+            f"a Redis link cache ('{redact(url)}') needs redis-py: pip install 'docgates[redis]'",
+            key="links.external_cache",
+        ) from None
+    from ..fleet import Fleet, Link
+
+    return Fleet(Link(url), settings.external_cache_hours)
 
 
 # One run for all pages: each URL is checked once, wherever it appears (never in forked workers).
@@ -98,12 +121,19 @@ def run_external(ctx: RunContext) -> None:
 
     settings = ctx.settings.links
     where = places(ctx.target_documents("links"))
-    cache = open_cache(ctx, settings)
+    local = open_cache(ctx, settings)
+    cache: LinkCache | TieredCache | None = local
+    fleet = shared(settings)
+    if fleet is not None and not ctx.extras.get("no_cache"):
+        from ..fleet.cache import RedisLinkCache, TieredCache
+
+        cache = TieredCache(local, RedisLinkCache(fleet))
     checker = ExternalChecker(
         settings,
         ctx.extras.get("transport"),
         cache,
         offline=bool(ctx.extras.get("offline")),
+        fleet=fleet,
     )
     checker.progress = ctx.engine.progress
     try:
@@ -113,6 +143,8 @@ def run_external(ctx: RunContext) -> None:
             cache.close()
             if cache.problem:  # rebuilt, or unusable (then this run's outcomes stay in memory)
                 ctx.report.notices.append(cache.problem)
+    if fleet is not None:
+        ctx.report.notices.extend(fleet.link.notices)
     ctx.report.findings.extend(report(outcomes, where, ctx.extras.setdefault("by_page", {})))
     counts = checker.tally.to_dict()
     ctx.report.stats.extra["external"] = counts
