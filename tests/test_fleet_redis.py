@@ -269,7 +269,7 @@ def test_shards_sharing_redis_never_check_each_others_urls(
             stderr=subprocess.PIPE,
             text=True,
             env=env,
-        )  # fmt: skip
+        )
         for k in range(1, 5)
     ]
     started = time.monotonic()
