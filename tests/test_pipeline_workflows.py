@@ -133,16 +133,60 @@ def test_ci_runs_every_gate_on_every_version_and_front() -> None:
 def test_docs_builds_strict_caches_external_links_and_deploys_pages() -> None:
     docs = load("docs.yml")
     assert set(docs["on"]) == {"workflow_call", "schedule", "workflow_dispatch"}
-    cache = next(s for s in steps(docs) if "actions/cache@" in str(s.get("uses")))
+    # External links: a matrix of four shards, each with its cache in .docgates/ (where the
+    # link cache is written: --cache), merged into one report by a job that runs regardless.
+    shards = docs["jobs"]["external-links"]
+    assert shards["strategy"]["matrix"] == {"shard": [1, 2, 3, 4]}
+    cache = next(s for s in shards["steps"] if "actions/cache@" in str(s.get("uses")))
     assert cache["with"]["path"] == ".docgates/"
-    assert cache["with"]["restore-keys"] == "docgates-external-"
+    assert cache["with"]["restore-keys"] == "docgates-external-${{ matrix.shard }}-"
+    check = next(s["run"] for s in shards["steps"] if "docgates check" in str(s.get("run")))
+    assert '--shard "$SHARD/4"' in check
+    assert '--cache "${DOCGATES_CACHE_URL:-.docgates/external.sqlite}"' in check
+    assert shards["env"]["DOCGATES_CACHE_URL"] == "${{ secrets.DOCGATES_CACHE_URL }}"
+    report = docs["jobs"]["external-report"]
+    assert report["needs"] == "external-links"
+    assert report["if"] == "${{ !cancelled() }}"
     runs = [str(s.get("run", "")) for s in steps(docs)]
-    assert "docgates check --only external --format github" in runs
+    assert "docgates merge external-*.json --format github" in runs
     assert "mkdocs build --strict --site-dir site" in runs
     deploy = docs["jobs"]["deploy"]
     assert deploy["environment"]["name"] == "github-pages"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert "actions/deploy-pages@" in deploy["steps"][0]["uses"]
+
+
+def test_ci_tests_run_against_postgres_and_redis_service_containers() -> None:
+    tests = load("ci.yml")["jobs"]["tests"]
+    services = tests["services"]
+    assert services["postgres"]["image"] == "postgres:15"
+    assert services["redis"]["image"] == "redis:7"
+    for service in services.values():
+        assert all(p.startswith("127.0.0.1:") for p in service["ports"]), "loopback only"
+        assert "--health-cmd" in service["options"]
+    assert tests["env"]["DOCGATES_TEST_POSTGRES_URL"].startswith("postgresql://postgres@127.0.0.1")
+    assert tests["env"]["DOCGATES_TEST_REDIS_URL"] == "redis://127.0.0.1:6379"
+    names = [s.get("name", "") for s in tests["steps"]]
+    # The connection test comes before the tests that use the servers.
+    assert names.index("Connection test (PostgreSQL 15, Redis 7)") < names.index(
+        "Tests, with coverage and a JUnit report"
+    )
+
+
+def test_cd_migrates_the_history_database_by_hand_behind_an_approval() -> None:
+    cd = load("cd.yml")
+    assert cd["on"]["workflow_dispatch"]["inputs"]["migrate"]["default"] is False
+    job = cd["jobs"]["migrate"]
+    assert job["if"] == "${{ github.event_name == 'workflow_dispatch' && inputs.migrate }}"
+    assert job["environment"]["name"] == "history-database"
+    assert job["env"] == {"DOCGATES_HISTORY_URL": "${{ secrets.DOCGATES_HISTORY_URL }}"}
+    assert job["permissions"] == {"contents": "read"}
+    runs = [s.get("run") for s in job["steps"] if "run" in s]
+    assert runs[-3:] == [
+        "docgates db current",
+        "docgates db upgrade",
+        "docgates db current --check",
+    ]
 
 
 def test_cd_stages_on_main_deploys_on_approval_and_publishes_on_tags() -> None:

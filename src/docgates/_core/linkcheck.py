@@ -260,14 +260,15 @@ class ExternalChecker:
         self._claims: Claims | None = None
         self._budget = _Budget(settings.external_budget)
         self._transport = transport
-        client = None
+        remote = None
         if self.fleet is not None:
             from .fleet.claims import Claims
-            from .fleet.hosts import RedisHosts, async_client
+            from .fleet.hosts import RedisHosts
+            from .fleet.remote import Remote
 
-            client = async_client(self.fleet.link.url)
-            self._hosts = RedisHosts(self.fleet.link, settings, client)
-            self._claims = Claims(self.fleet, settings, client)
+            remote = Remote(self.fleet.link.url)
+            self._hosts = RedisHosts(self.fleet.link, settings, remote)
+            self._claims = Claims(self.fleet, settings, remote)
         # One request per page: URLs that differ only in their #fragment share it.
         pages: dict[str, list[str]] = {}
         for url in urls:
@@ -276,51 +277,68 @@ class ExternalChecker:
         progress = self.progress
 
         async def one(base: str, group: list[str]) -> list[Outcome]:
-            outcomes = await self._shared_page(base, group)
+            outcomes = await self._check_page(base, group)
             progress.advance(base)
             return outcomes
 
         try:
             with task(progress, "Checking external links", len(pages)):
-                done = await asyncio.gather(*(one(b, u) for b, u in pages.items()))
+                if self._claims is None:
+                    done = await asyncio.gather(*(one(b, u) for b, u in pages.items()))
+                else:
+                    done = await self._shared_pages(self._claims, pages)
         finally:
             if own:
                 await transport.aclose()
-            if client is not None:
-                await client.aclose()
+            if remote is not None:
+                remote.close()
         return {o.url: o for group in done for o in group}
 
-    async def _shared_page(self, base: str, urls: list[str]) -> list[Outcome]:
-        """Check one page, unless another run that shares Redis is checking it right now:
-        then its outcomes, as soon as it has them."""
-        claims = self._claims
-        if claims is None:
-            return await self._check_page(base, urls)
-        keys = [self._key(u) for u in urls]
-        while True:
-            token = await claims.claim(base)
-            got = await claims.wait(base, keys) if token is None else await claims.known(keys)
-            if got is not None:
-                if token is not None:
-                    await claims.let_go(base, token)
-                self.tally.from_cache += len(urls)
-                return [
-                    Outcome(u, c.outcome, c.reason, c.status, c.final_url, cached=True)
-                    for u, c in zip(urls, (got[k] for k in keys), strict=True)
-                ]
-            if token is not None:
-                break
-        result = await self._check_page(base, urls)
-        now = time.time()
-        await claims.publish(
-            base,
-            token,
-            [
+    async def _shared_pages(
+        self, claims: Claims, pages: dict[str, list[str]]
+    ) -> list[list[Outcome]]:
+        """Check the pages no other run that shares Redis is checking; take the outcomes of
+        those another run is checking as soon as it has them (and check those it gives up)."""
+        keys = {b: [self._key(u) for u in urls] for b, urls in pages.items()}
+        mine, known = await claims.claim_all(keys)
+        others = {b: k for b, k in keys.items() if b not in mine and b not in known}
+
+        async def own(base: str, token: str) -> list[Outcome]:
+            result = await self._check_page(base, pages[base])
+            now = time.time()
+            entries = [
                 Cached(self._key(o.url), o.outcome, o.status, o.reason, o.final_url, now)
                 for o in result
-            ],
+            ]
+            await claims.publish(base, token, entries)
+            self.progress.advance(base)
+            return result
+
+        async def waited() -> list[list[Outcome]]:
+            got, abandoned = await claims.wait_all(others)
+            found = [self._from_run(pages[b], got[b]) for b in got]
+            for base in got:
+                self.progress.advance(base)
+            checked = await asyncio.gather(*(self._check_page(b, pages[b]) for b in abandoned))
+            for base in abandoned:
+                self.progress.advance(base)
+            return [*found, *checked]
+
+        checked, from_others = await asyncio.gather(
+            asyncio.gather(*(own(b, t) for b, t in mine.items())), waited()
         )
-        return result
+        taken = [self._from_run(pages[b], known[b]) for b in known]
+        for base in known:
+            self.progress.advance(base)
+        return [*checked, *from_others, *taken]
+
+    def _from_run(self, urls: list[str], entries: list[Cached]) -> list[Outcome]:
+        """Outcomes another run checked (and published through Redis): cached ones here."""
+        self.tally.from_cache += len(urls)
+        return [
+            Outcome(u, c.outcome, c.reason, c.status, c.final_url, cached=True)
+            for u, c in zip(urls, entries, strict=True)
+        ]
 
     async def _check_page(self, base: str, urls: list[str]) -> list[Outcome]:
         fragments = (

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..config import LinksSettings
-from . import PREFIX, TIMEOUT, Link, errors
+from . import PREFIX, Link, errors
 
 if TYPE_CHECKING:
-    import redis.asyncio
+    from .remote import Remote
 
 _SLOT = """
 local t = redis.call('TIME')
@@ -128,10 +128,11 @@ def host_key(host: str) -> str:
 class RedisHosts:
     """One budget per host for every run that uses this Redis."""
 
-    def __init__(self, link: Link, settings: LinksSettings, client: redis.asyncio.Redis) -> None:
+    def __init__(self, link: Link, settings: LinksSettings, remote: Remote) -> None:
         self.link = link
         self.settings = settings
-        self.client = client
+        self.remote = remote
+        client = remote.client
         self.local = LocalHosts(settings)
         self.lease_ms = int((settings.external_timeout * 3 + 10) * 1000)
         self._slot: Any = client.register_script(_SLOT)
@@ -147,7 +148,8 @@ class RedisHosts:
             try:
                 while True:
                     wait = int(
-                        await self._slot(
+                        await self.remote.run(
+                            self._slot,
                             keys=[key + ":slots", key + ":hold"],
                             args=[self.settings.external_per_host, self.lease_ms, token],
                         )
@@ -159,7 +161,9 @@ class RedisHosts:
                 interval = round(self.settings.external_interval * 1000)
                 if interval > 0:
                     wait = int(
-                        await self._book(keys=[key + ":tat", key + ":hold"], args=[interval])
+                        await self.remote.run(
+                            self._book, keys=[key + ":tat", key + ":hold"], args=[interval]
+                        )
                     )
                     if wait > 0:
                         await asyncio.sleep(wait / 1000)
@@ -179,7 +183,7 @@ class RedisHosts:
         if not self.link.up:
             return  # the lease ends by itself
         try:
-            await self.client.zrem(host_key(host) + ":slots", str(token))
+            await self.remote.run(self.remote.client.zrem, host_key(host) + ":slots", str(token))
         except errors() as exc:
             self.link.lost(exc)
 
@@ -188,12 +192,8 @@ class RedisHosts:
         if not self.link.up:
             return
         try:
-            await self._hold(keys=[host_key(host) + ":hold"], args=[int(seconds * 1000)])
+            await self.remote.run(
+                self._hold, keys=[host_key(host) + ":hold"], args=[int(seconds * 1000)]
+            )
         except errors() as exc:
             self.link.lost(exc)
-
-
-def async_client(url: str) -> redis.asyncio.Redis:
-    import redis.asyncio
-
-    return redis.asyncio.Redis.from_url(url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT)
