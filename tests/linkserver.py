@@ -96,6 +96,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(429, {"Retry-After": "1"}) if count == 1 else self._send(200)
         elif path == "/busy-missing":
             self._send(429, {"Retry-After": "1"}) if count == 1 else self._send(404)
+        elif path == "/busy-3":
+            self._send(429, {"Retry-After": "3"}) if count == 1 else self._send(200)
         elif path == "/busy-long":
             self._send(429, {"Retry-After": "3600"})
         elif path == "/forbidden":

@@ -279,3 +279,34 @@ def test_shards_sharing_redis_never_check_each_others_urls(
     assert time.monotonic() - started < 60
     assert sorted(server.hits.values()) == [1] * 12
     assert len(server.log) == 12
+
+
+def test_a_hosts_retry_after_holds_back_every_run(server: LinkServer, redis_url: str) -> None:
+    """Run A is told 'Retry-After: 3'; run B, sharing Redis, waits too before it asks."""
+    import threading
+
+    from docgates._core.config import LinksSettings
+    from docgates._core.fleet import Fleet, Link
+    from docgates._core.linkcheck import ExternalChecker
+
+    settings = LinksSettings()
+    told = threading.Event()
+    server.on_request = lambda path: told.set() if path == "/busy-3" else None
+
+    def run(url: str) -> str:
+        fleet = Fleet(Link(redis_url), settings.external_cache_hours, run="")
+        checker = ExternalChecker(settings, fleet=fleet)
+        return checker.check([url])[url].outcome
+
+    outcomes: dict[str, str] = {}
+    first = threading.Thread(target=lambda: outcomes.update(a=run(f"{server.base}/busy-3")))
+    first.start()
+    assert told.wait(30)
+    time.sleep(0.5)  # A has its answer and has told Redis
+    outcomes["b"] = run(f"{server.base}/p/b")
+    first.join(30)
+    assert outcomes == {"a": "ok", "b": "ok"}
+    stamps = list(zip((p for _, p in server.log), server.stamps, strict=True))
+    told_at = next(t for p, t in stamps if p == "/busy-3")
+    asked_at = next(t for p, t in stamps if p == "/p/b")
+    assert asked_at - told_at >= 2.9, "B waited out the host's Retry-After"

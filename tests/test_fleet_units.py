@@ -77,3 +77,67 @@ def test_the_environment_sits_between_the_config_and_the_flags(
     assert settings.links.external_cache == "redis://cache:6379/0"
     flagged = project.settings({"status": {"history": "flag.sqlite"}})
     assert flagged.status.history == "flag.sqlite"
+
+
+def test_what_a_shared_cache_may_store_about_a_url() -> None:
+    from docgates._core.dsn import strip_secrets, strip_url
+
+    assert strip_url("https://u:p@h.example/a?api_key=1&page=2&X-Amz-Signature=s#top") == (
+        "https://h.example/a?api_key=***&page=2&X-Amz-Signature=***#top"
+    )
+    assert strip_url("https://h.example/a?q=docs&access_token=t") == (
+        "https://h.example/a?q=docs&access_token=***"
+    )
+    assert strip_secrets("moved permanently to 'https://u:p@h.example/b?token=t'") == (
+        "moved permanently to 'https://h.example/b?token=***'"
+    )
+
+
+def test_values_of_another_version_are_checked_again() -> None:
+    from docgates._core.cache import Cached
+    from docgates._core.fleet import Fleet, Link, run_id
+    from docgates._core.fleet.cache import decode, encode, fresh, ttl
+
+    assert decode("k", None) is None
+    assert decode("k", b"not json") is None
+    assert decode("k", b'{"o": "ok"}') is None
+    entry = Cached("k", "broken", 404, "HTTP 404", None, 1000.0)
+    assert decode("k", encode(entry, "run-1")) == (entry, "run-1")
+    fleet = Fleet(Link("redis://h/0"), {"ok": 1.0}, run="run-1")
+    assert fresh(entry, "run-1", 1000.0 + 3600, fleet)  # same CI run: any outcome
+    assert not fresh(entry, "run-2", 1000.0 + 10, fleet)  # another run: no lifetime
+    assert not fresh(entry, "", 1000.0 + 10, Fleet(Link("redis://h/0"), {}, run=""))
+    ok = Cached("k", "ok", 200, "HTTP 200", None, 1000.0)
+    assert fresh(ok, "other", 1000.0 + 3599, fleet)
+    assert not fresh(ok, "other", 1000.0 + 3601, Fleet(Link("redis://h/0"), {"ok": 1.0}, run=""))
+    assert ttl(ok, {"ok": 168.0}, "") == 168 * 3600
+    assert ttl(entry, {}, "") == 300.0
+    assert ttl(entry, {}, "run-1") == 6 * 3600.0
+    assert isinstance(run_id(), str)
+
+
+def test_run_id_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgates._core.fleet import run_id
+
+    monkeypatch.delenv("DOCGATES_RUN_ID", raising=False)
+    monkeypatch.delenv("GITHUB_RUN_ID", raising=False)
+    assert run_id() == ""
+    monkeypatch.setenv("GITHUB_RUN_ID", "77")
+    monkeypatch.setenv("GITHUB_RUN_ATTEMPT", "2")
+    assert run_id() == "github-77-2"
+    monkeypatch.setenv("DOCGATES_RUN_ID", "nightly")
+    assert run_id() == "nightly"
+
+
+def test_a_lost_link_says_so_once() -> None:
+    from docgates._core.fleet import Link
+
+    link = Link("redis://:pw@cache:6379/0")  # pragma: allowlist secret
+    link.lost(ConnectionError("Connection refused"))
+    link.lost(TimeoutError("Timeout reading"))
+    assert not link.up
+    assert link.notices == [
+        "warning: the shared link cache 'redis://:***@cache:6379/0' did not answer (Connection "
+        "refused); this run goes on with the local cache and its own per-host limits, and "
+        "reports every finding as it would without it"
+    ]
