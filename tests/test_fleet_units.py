@@ -79,18 +79,14 @@ def test_the_environment_sits_between_the_config_and_the_flags(
     assert flagged.status.history == "flag.sqlite"
 
 
-def test_what_a_shared_cache_may_store_about_a_url() -> None:
-    from docgates._core.dsn import strip_secrets, strip_url
+def test_a_url_has_one_redis_key_whatever_its_secrets() -> None:
+    """The key follows the local cache's rule (public_url): no URL text, no secret in it."""
+    from docgates._core.fleet.cache import url_key
 
-    assert strip_url("https://u:p@h.example/a?api_key=1&page=2&X-Amz-Signature=s#top") == (
-        "https://h.example/a?api_key=***&page=2&X-Amz-Signature=***#top"
-    )
-    assert strip_url("https://h.example/a?q=docs&access_token=t") == (
-        "https://h.example/a?q=docs&access_token=***"
-    )
-    assert strip_secrets("moved permanently to 'https://u:p@h.example/b?token=t'") == (
-        "moved permanently to 'https://h.example/b?token=***'"
-    )
+    assert url_key("https://h.example/a?token=1") == url_key("https://h.example/a?token=2")
+    assert url_key("https://u:p@h.example/a") == url_key("https://h.example/a")
+    assert url_key("https://h.example/a") != url_key("https://h.example/b")
+    assert url_key("https://h.example/a").startswith("docgates:v1:url:")
 
 
 def test_values_of_another_version_are_checked_again() -> None:

@@ -7,18 +7,11 @@ form only, so that a log or a CI annotation never shows it.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 _SECRET_PARAMS = frozenset({"password", "passwd", "pass", "sslpassword", "token", "secret"})
-_SECRET_QUERY = re.compile(
-    r"(?:^|[_-])(?:token|secret|password|passwd|pwd|key|apikey|signature|sig|auth|"
-    r"credential|session|code)(?:$|[_-])|^x-amz-|^jwt$",
-    re.IGNORECASE,
-)
-_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
 
 
 def scheme(value: str) -> str:
@@ -61,26 +54,3 @@ def one_line(exc: BaseException) -> str:
     """A driver's error message on one line (psycopg's span several, with tabs)."""
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
-
-
-def strip_url(url: str) -> str:
-    """``url`` without user name and password, and with the values of query parameters that
-    look like secrets (``token``, ``api_key``, ``X-Amz-Signature``, ...) replaced by ``***``:
-    what a shared cache may store about a URL."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<an unreadable URL>"
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode(
-            [(k, "***" if _SECRET_QUERY.search(k) else v) for k, v in pairs], safe="*"
-        )
-    return urlunsplit(parts._replace(netloc=netloc, query=query))
-
-
-def strip_secrets(text: str) -> str:
-    """``text`` with every URL in it passed through :func:`strip_url`."""
-    return _URL_IN_TEXT.sub(lambda m: strip_url(m.group(0)), text)
