@@ -213,8 +213,10 @@ def test_keys_and_values_never_hold_credentials_or_query_secrets(
     import redis
 
     host = server.base.removeprefix("http://")
+    # pragma: allowlist nextline secret
     server.secret_location = f"http://deploy:hunter2@{host}/p/landing?token=zzz999&page=2"
     urls = [
+        # pragma: allowlist nextline secret
         f"http://bot:pa55word@{host}/p/private?api_key=abc123&lang=en",
         f"{server.base}/moved-to-secret",
     ]
