@@ -97,8 +97,13 @@ ACCOUNT = re.compile(
 )
 
 
+PROGRESS = re.compile(r"^::group::docgates: .*?^::endgroup::\n", re.MULTILINE | re.DOTALL)
+
+
 def steady(text: str) -> str:
-    """Output without the run times (and the external-check account: see below)."""
+    """Output without the run times, the progress groups of a GitHub log (a merge reads no
+    page), and the external-check account (see below)."""
+    text = PROGRESS.sub("", text)
     return ACCOUNT.sub("<external account>", SECONDS.sub("<time>", text))
 
 
