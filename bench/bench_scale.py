@@ -340,10 +340,10 @@ def run(argv: Sequence[str], cwd: Path, ok: Sequence[int] = (0, 1)) -> tuple[flo
     return elapsed, usage.ru_maxrss / 1024
 
 
-def commands(root: Path) -> dict[str, list[str]]:
+def commands(root: Path, *, render: bool = True) -> dict[str, list[str]]:
     docgates = which("docgates") or "docgates"
     check = [docgates, "check"]
-    return {
+    found = {
         "parse floor (markdown-it-py)": [python(), "floor.py", "docs"],
         "links,structure (ids rendered)": [
             *check,
@@ -361,10 +361,13 @@ def commands(root: Path) -> dict[str, list[str]]:
         ],
         "code": [*check, "--config", "source.yml", "--only", "code"],
     }
+    if not render:
+        del found["links,structure (ids rendered)"]
+    return found
 
 
-def measure(root: Path, rounds: int) -> dict[str, tuple[float, float]]:
-    cmds = commands(root)
+def measure(root: Path, rounds: int, *, render: bool = True) -> dict[str, tuple[float, float]]:
+    cmds = commands(root, render=render)
     times: dict[str, list[float]] = {name: [] for name in cmds}
     peaks: dict[str, list[float]] = {name: [] for name in cmds}
     for argv in cmds.values():  # warm the file cache and the bytecode
@@ -405,6 +408,9 @@ def main() -> None:
     parser.add_argument("--build", action="store_true", help="also time mkdocs build")
     parser.add_argument("--build-pages", type=int, default=3000)
     parser.add_argument("--build-rounds", type=int, default=1)
+    parser.add_argument(
+        "--no-render", action="store_true", help="leave out the (slow) ids-rendered runs"
+    )
     parser.add_argument("--generate", type=Path, help="write the sites into DIR and stop")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -419,7 +425,7 @@ def main() -> None:
             root = Path(tmp) / f"site{size}"
             generate(root, size)
             print(f"\n{size} pages (load average before: {load()})")
-            results[size] = measure(root, args.rounds)
+            results[size] = measure(root, args.rounds, render=not args.no_render)
             floor = results[size]["parse floor (markdown-it-py)"][0]
             print(f"{'command':<36} {'median s':>9} {'peak MB':>8} {'/ floor':>8}")
             for name, (seconds, peak) in results[size].items():

@@ -464,15 +464,19 @@ class DocumentBuilder:
         for number, child in enumerate(children):
             pos = (child.meta or {}).get("pos")
             if child.type in ("link_open", "image"):
-                if state is None:
-                    state = StateInline(inline.content, make_parser(self.settings), {}, [])
                 attr = "href" if child.type == "link_open" else "src"
                 target = str(child.attrs.get(attr, ""))
                 if child.type == "image":
                     kind = "image"
                 else:
                     kind = "autolink" if child.markup == "autolink" else "link"
-                reference = _reference_label(state, pos) if kind != "autolink" else None
+                end = (child.meta or {}).get("end")
+                if kind == "autolink" or (end is not None and inline.content[end - 1] == ")"):
+                    reference = None  # '[text](url)' ends with ')', '[text][label]' with ']'
+                else:
+                    if state is None:
+                        state = StateInline(inline.content, make_parser(self.settings), {}, [])
+                    reference = _reference_label(state, pos)
                 doc.links.append(Link(kind, target, mapper.span(pos), reference=reference))
                 self._inline_attrs(doc, children, number, mapper, pos, target)
             elif child.type == "html_inline" and pos is not None:

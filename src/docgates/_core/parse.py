@@ -454,7 +454,8 @@ class _BlockParser(ParserBlock):
 
 
 def _positioned(rule: Any) -> Any:
-    """Wrap an inline rule so the first token it pushes knows its offset in the inline text."""
+    """Wrap an inline rule so the first token it pushes knows its offset in the inline text
+    (``pos``) and where the construct ends (``end``)."""
 
     def wrapped(state: StateInline, silent: bool) -> bool:
         start = state.pos
@@ -464,7 +465,7 @@ def _positioned(rule: Any) -> Any:
             # push() may first flush pending text as a token of its own: skip it.
             for token in state.tokens[count:]:
                 if token.type != "text":
-                    token.meta = {**(token.meta or {}), "pos": start}
+                    token.meta = {**(token.meta or {}), "pos": start, "end": state.pos}
                     break
         return found
 

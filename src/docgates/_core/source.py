@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import findings
@@ -179,6 +180,7 @@ def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MiB"
 
 
+@lru_cache(maxsize=65536)  # every link and finding asks for its page's paths
 def relpath(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` with ``/`` separators (absolute when outside root)."""
     try:
