@@ -214,16 +214,30 @@ def _build(
     if not compiles(block):
         return None
     run.code, shift = code_check._dedent(block.text)
-    texts = run.code.split("\n") if block.lines else []
-    run.positions = [
-        CodeLine(t, ln.path, ln.line, ln.column + shift)
-        for t, ln in zip(texts, block.lines, strict=True)
-    ]
+    run.positions = _positions(run.code.split("\n") if block.text else [], block, shift)
     run.sites = print_sites(run.code, run.positions)
     if fence is not None:
         opening = CodeLine("", fence.span.path, fence.span.line, fence.span.column - 1)
         run.fence = fence_expectation(fence.lines, opening)
     return run
+
+
+def _positions(texts: list[str], block: CodeBlock, shift: int) -> list[CodeLine]:
+    """Where each line of the block's code sits in the raw file.
+
+    A block whose last line before the closing fence is blank has one more line of code than
+    raw lines with text (``block.lines`` ends at the last line with text): such trailing lines
+    sit on the raw lines that follow.
+    """
+    lines = block.lines
+    positions = [
+        CodeLine(t, ln.path, ln.line, ln.column + shift)
+        for t, ln in zip(texts, lines, strict=False)
+    ]
+    last = lines[-1] if lines else CodeLine("", block.span.path, block.span.line, 0)
+    for extra, text in enumerate(texts[len(lines) :], 1):
+        positions.append(CodeLine(text, last.path, last.line + extra, 0))
+    return positions
 
 
 def _session(run: BlockRun, block: CodeBlock) -> BlockRun | None:
