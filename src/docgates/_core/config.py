@@ -93,6 +93,18 @@ class CodeSettings(GateSettings):
     max_output: int = 1_000_000
     """Characters a block may print; past that the block is stopped and reported."""
 
+    max_processes: int = 64
+    """Processes a page's blocks may have running at once (the page's own process not
+    counted); past it they are all killed and the block is reported. On Linux it binds root
+    too (a pids cgroup where one can be made, else a count of the page's processes); 0 turns
+    it off."""
+
+    pass_env: list[str] = field(default_factory=list)
+    """Environment variables the blocks see even though their names look secret. Blocks run
+    without the checker's tokens, keys and passwords (names with ``TOKEN``, ``SECRET``,
+    ``PASSWORD``, ``KEY``, ``AUTH``, ``CREDENTIAL``... and URLs with a password in them);
+    name the ones an example needs here, e.g. ``["OPENAI_API_KEY"]``."""
+
     jobs: int = 0
     """Worker processes that run pages in parallel; 0 means one per CPU."""
 

@@ -92,7 +92,7 @@ class Judge:
         status = (result or {}).get("status", "lost")
         if status == "not-run":
             return Verdict(False, not_run=True)
-        if status in ("lost", "timeout", "died"):
+        if status in ("lost", "timeout", "died", "process-limit"):
             return Verdict(False, [self._ended(run, status, result or {})])
         verdict = Verdict(True)
         if run.mode == "session":
@@ -332,6 +332,14 @@ class Judge:
                 f"Python block did not finish within {seconds}s; docgates killed its process "
                 "and went on with the next block",
                 hint='Make the example faster, or give it more time: python {timeout="60"}.',
+            )
+        if status == "process-limit":
+            return self._at(
+                "code/runtime-error",
+                span,
+                f"Python block had more than {result.get('limit', '?')} processes running at "
+                "once; docgates killed them all and went on with the next block",
+                hint="Start fewer processes, or raise the code gate's 'max_processes'.",
             )
         if status == "lost":
             why = "stopped answering" if result.get("stuck") else "died"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import re
 import selectors
 import shutil
 import subprocess
@@ -20,12 +21,13 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, DocgatesError
+from . import contain
 from . import worker as protocol
 
 # The worker file is run by path, under its own module name, without importing the package.
@@ -51,6 +53,8 @@ class PoolConfig:
     setup_stamp: str = ""
     size: int = 1
     python: str = field(default_factory=lambda: sys.executable)
+    pass_env: tuple[str, ...] = ()
+    """Variables passed to the blocks although their names look secret."""
 
 
 class _Process:
@@ -83,6 +87,14 @@ class _Process:
         self._close_pipes()
 
     def kill(self) -> None:
+        # The worker reaps what its pages orphan: kill its descendants while it is alive to
+        # see them (once it is gone they belong to init), then the worker.
+        for _ in range(20):
+            found = contain.descendants(self.popen.pid)
+            if not found:
+                break
+            contain.kill_all(found)
+            time.sleep(0.002)
         with contextlib.suppress(OSError):
             os.killpg(self.popen.pid, 9)
         with contextlib.suppress(OSError):
@@ -132,9 +144,7 @@ class WorkerPool:
         self.started += len(spawned)
 
     def _launch(self, count: int) -> list[_Process]:
-        env = dict(os.environ)
-        # Set ordering and str hashes stay the same from run to run, so printed sets do.
-        env["PYTHONHASHSEED"] = "0"
+        env = example_environment(os.environ, self.config.pass_env)
         spawned = []
         for _ in range(count):
             popen = subprocess.Popen(
@@ -284,6 +294,35 @@ class WorkerPool:
         fresh = self._replace(process)
         selector.register(fresh.rfd, selectors.EVENT_READ, fresh)
         idle.append(fresh)
+
+
+_SECRET_PARTS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "APIKEY")
+"""Secret wherever they appear in a name (``PGPASSWORD``, ``NPMTOKEN``)."""
+_SECRET_WORDS = frozenset(
+    {"KEY", "KEYS", "PASS", "AUTH", "PRIVATE", "SESSION", "COOKIE", "SIGNATURE", "PAT", "OTP"}
+)
+"""Secret as a whole word of a name (``AWS_ACCESS_KEY_ID``, not ``KEYBOARD``)."""
+_URL_PASSWORD = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@\s:]*:[^/@\s]+@")
+
+
+def secret_variable(name: str, value: str) -> bool:
+    """Whether an environment variable looks like it holds a secret: a word of its name is
+    ``TOKEN``, ``KEY``, ``PASSWORD``... (``GITHUB_TOKEN``, ``AWS_SECRET_ACCESS_KEY``,
+    ``SSH_AUTH_SOCK``), or its value is a URL with a password (``postgresql://u:p@h/db``)."""
+    upper = name.upper()
+    if any(part in upper for part in _SECRET_PARTS):
+        return True
+    words = set(re.split(r"[^A-Z0-9]+", upper))
+    return bool(words & _SECRET_WORDS) or bool(_URL_PASSWORD.match(value))
+
+
+def example_environment(environ: Mapping[str, str], passed: Iterable[str]) -> dict[str, str]:
+    """The environment blocks run in: the checker's, without what looks secret (but the
+    variables ``passed`` names), with a fixed hash seed so printed sets stay the same."""
+    keep = set(passed)
+    env = {k: v for k, v in environ.items() if k in keep or not secret_variable(k, v)}
+    env["PYTHONHASHSEED"] = "0"
+    return env
 
 
 def _cost(job: Message) -> int:

@@ -76,6 +76,8 @@ def _run(
                 "output_replace": settings.output_replace,
                 "memory_limit": settings.memory_limit,
                 "max_output": settings.max_output,
+                "max_processes": settings.max_processes,
+                "pass_env": sorted(settings.pass_env),
             },
         )
         keys = {id(plan): plan.keys(environment) for plan in runnable}
@@ -89,7 +91,11 @@ def _run(
         if cache.problem:
             done.notices.append(cache.problem)
     if todo:
-        extra = {"memory": settings.memory_limit * _MIB, "max_output": settings.max_output}
+        extra = {
+            "memory": settings.memory_limit * _MIB,
+            "max_output": settings.max_output,
+            "max_processes": settings.max_processes,
+        }
         jobs = [plan.job(i, **extra) for i, plan in enumerate(todo)]
         with task(progress, "Running examples", len(todo)):
             results = get_pool(config).run(
@@ -131,4 +137,5 @@ def pool_config(settings: CodeSettings, root: Path) -> PoolConfig:
         setup=setup,
         setup_stamp=stamp,
         size=size,
+        pass_env=tuple(settings.pass_env),
     )

@@ -31,7 +31,18 @@ import time
 import traceback
 import types
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from . import contain
+else:  # run by path, outside the package: load the sibling module by path too
+    import importlib.util
+
+    _spec = importlib.util.spec_from_file_location(
+        "docgates_worker_contain", os.path.join(os.path.dirname(__file__), "contain.py")
+    )
+    contain = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(contain)
 
 _HEADER = struct.Struct(">I")
 _CO_COROUTINE = 0x80
@@ -363,7 +374,12 @@ def _die_with_parent() -> None:
 
 
 def _child(
-    job: Message, run: list[int], replay: list[int], fd: int, keep: Callable[[], None]
+    job: Message,
+    run: list[int],
+    replay: list[int],
+    fd: int,
+    keep: Callable[[], None],
+    group: contain.PidsGroup | None,
 ) -> NoReturn:
     """The page process: never returns."""
     status = 0
@@ -371,6 +387,11 @@ def _child(
         os.setsid()
         _die_with_parent()
         keep()
+        if group is not None:
+            group.join()
+        # A process the block forks must not hold the pipe to the worker: the worker would
+        # wait for its end of file as long as that process lives.
+        os.register_at_fork(after_in_child=lambda: _close_quietly(fd))
         os.chdir(job["cwd"])
         null = os.open(os.devnull, os.O_RDWR)
         for target in (0, 1, 2):
@@ -396,13 +417,26 @@ def _child(
         os._exit(status)
 
 
+def _close_quietly(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
 # -- the worker: forks a child per page and watches its blocks ----------------------------------
+
+
+_POLL = 0.05
+"""Seconds between two looks at a page's processes while it runs."""
 
 
 class Worker:
     def __init__(self, rfd: int, wfd: int) -> None:
         self.rfd = rfd
         self.wfd = wfd
+        self.keep: frozenset[int] = frozenset()
+        """Processes the setup file left running: they serve every page, and are not killed
+        when a page ends."""
+        self.pages = 0
 
     def keep_only_child_fds(self) -> None:
         """In a child: close the worker's pipes to the checker."""
@@ -428,11 +462,14 @@ class Worker:
         self, job: Message, todo: list[int], done: list[int]
     ) -> tuple[list[int], list[int]]:
         """Fork one child for ``todo`` (after replaying ``done``); what is left to do after it."""
+        cap = int(job.get("max_processes", 0))
+        self.pages += 1
+        group = contain.PidsGroup.create(cap + 1, f"docgates-{os.getpid()}-{self.pages}")
         rfd, wfd = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child's lines run in the forked process
             os.close(rfd)
-            _child(job, todo, done, wfd, self.keep_only_child_fds)
+            _child(job, todo, done, wfd, self.keep_only_child_fds, group)
         os.close(wfd)
         blocks = job["blocks"]
         current: int | None = None
@@ -440,6 +477,9 @@ class Worker:
         deadline = float("inf")
         finished: list[int] = []
         timed_out = False
+        over_cap = False
+        exited: int | None = None
+        watch = _pidfd(pid)
         try:
             while True:
                 wait = deadline - time.monotonic()
@@ -447,8 +487,20 @@ class Worker:
                     timed_out = True
                     _kill_group(pid)
                     break
-                ready, _, _ = select.select([rfd], [], [], min(wait, 3600))
-                if not ready:
+                poll = _POLL if cap > 0 and contain.LINUX else 3600.0
+                if watch is None:
+                    poll = min(poll, _POLL)  # no pidfd: look for the child's end by polling
+                readers = [rfd] if watch is None else [rfd, watch]
+                ready, _, _ = select.select(readers, [], [], min(wait, poll))
+                if cap > 0 and self._over_cap(pid, cap, group):
+                    over_cap = True
+                    _kill_group(pid)
+                    break
+                if rfd not in ready:
+                    if exited is None:
+                        exited = _exited(pid)
+                    if exited is not None:
+                        break  # the child ended; what holds the pipe open is not the page
                     continue
                 message = read_frame(rfd)
                 if message is None:
@@ -468,8 +520,18 @@ class Worker:
                     current, deadline = None, float("inf")
         finally:
             os.close(rfd)
+            if watch is not None:
+                os.close(watch)
             # A child that closed its pipe in the middle of a block is not trusted to end.
-            status = _reap(pid, grace=0.0 if current is not None else 2.0)
+            if exited is None:
+                status = _reap(pid, grace=0.0 if current is not None else 2.0)
+            else:
+                status = exited
+                _kill_group(pid)
+            # Everything the page started, wherever it went (setsid, double fork), goes too.
+            contain.clear(self.keep, group)
+            if group is not None:
+                group.remove()
         done = done + finished
         if current is None:
             left = [i for i in todo if i not in finished]
@@ -484,10 +546,20 @@ class Worker:
             return todo, [i for i in done if i != current]
         if timed_out:
             self._send_result(job, {"i": current, "status": "timeout"})
+        elif over_cap:
+            self._send_result(job, {"i": current, "status": "process-limit", "limit": cap})
         else:
             self._send_result(job, _died(current, status, ""))
         left = [i for i in todo if i not in finished and i != current]
         return left, done
+
+    def _over_cap(self, pid: int, cap: int, group: contain.PidsGroup | None) -> bool:
+        """Whether the page has more processes than ``cap`` (its own process not counted)."""
+        if group is not None:
+            return group.hit_limit()
+        if not contain.LINUX:
+            return False
+        return len(contain.descendants(os.getpid(), self.keep)) - 1 > cap
 
     def _send_result(self, job: Message, result: Message) -> None:
         write_frame(self.wfd, {"op": "block", "job": job["id"], "result": result})
@@ -505,12 +577,16 @@ class Worker:
             except BaseException as exc:
                 write_frame(self.wfd, {"op": "setup-error", "error": _describe(exc)})
                 return
+        self.keep = frozenset(contain.children(os.getpid()))
         write_frame(self.wfd, {"op": "ready", "pid": os.getpid()})
-        while True:
-            message = read_frame(self.rfd)
-            if message is None or message.get("op") != "page":
-                return
-            self.run_page(message["job"])
+        try:
+            while True:
+                message = read_frame(self.rfd)
+                if message is None or message.get("op") != "page":
+                    return
+                self.run_page(message["job"])
+        finally:
+            contain.clear(frozenset())  # the setup file's processes too
 
 
 def _run_setup(path: str) -> None:
@@ -533,6 +609,26 @@ def _died(index: int, status: int, when: str) -> Message:
     if when:
         result["when"] = when
     return result
+
+
+def _pidfd(pid: int) -> int | None:
+    """A file descriptor that becomes readable when ``pid`` ends (Linux 5.3+), or ``None``."""
+    opener = getattr(os, "pidfd_open", None)
+    if opener is None:
+        return None
+    try:
+        return int(opener(pid))
+    except OSError:
+        return None
+
+
+def _exited(pid: int) -> int | None:
+    """``pid``'s wait status if it has ended (and is now reaped), else ``None``."""
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return 0
+    return status if done else None
 
 
 def _kill_group(pid: int) -> None:
@@ -567,6 +663,7 @@ def _reap(pid: int, grace: float) -> int:
 def main() -> None:
     """Entry point of a worker process: serve pages on the pipes the checker gave us."""
     _die_with_parent()
+    contain.become_subreaper()  # what a page starts and orphans comes back to this process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the checker decides when we stop
     # Move the pipes to the checker off fds 0 and 1, so nothing a block does can reach them.
     rfd, wfd = os.dup(0), os.dup(1)
