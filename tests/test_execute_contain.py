@@ -196,3 +196,36 @@ def test_blocks_whose_last_line_is_blank_run(tmp_path: Path) -> None:
         "docs/c.md:2:1: code/runtime-error Python block raised ZeroDivisionError: division by zero"
     ]
     assert report.stats.extra["executed"]["run"] == 4
+
+
+def test_name_errors_that_follow_from_an_earlier_failure_are_not_new_errors(
+    tmp_path: Path,
+) -> None:
+    # In: a page whose first block fails before it defines 'value', a second block that uses
+    # 'value' to define 'doubled', a third that prints 'doubled', a fourth that uses a name no
+    # block defines. Out: one error for the first block, the two NameErrors that follow from it
+    # as info pointing at it, and the undefined name as an error of its own.
+    page = (
+        '```python\nimport json\nvalue = json.loads("{bad")\n```\n\n'
+        "```python\ndoubled = value * 2\n```\n\n"
+        "```python\nprint(doubled)\n```\n\n"
+        "```python\nprint(nowhere)\n```\n"
+    )
+    root = project(tmp_path, {"docs/index.md": page})
+    report = check(root)
+    summary = [(f.line, f.severity.value, f.message.split("\n")[0]) for f in report.findings]
+    assert summary == [
+        (
+            3,
+            "error",
+            "Python block raised JSONDecodeError: Expecting property name enclosed in double "
+            "quotes: line 1 column 2 (char 1)",
+        ),
+        (7, "info", "Python block raised NameError: name 'value' is not defined"),
+        (11, "info", "Python block raised NameError: name 'doubled' is not defined"),
+        (15, "error", "Python block raised NameError: name 'nowhere' is not defined"),
+    ]
+    assert report.findings[1].message.endswith(
+        "(this follows from the error at docs/index.md:3:9: that block failed before it "
+        "defined 'value')"
+    )

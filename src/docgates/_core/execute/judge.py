@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import re
 import signal
 from collections.abc import Callable
@@ -87,8 +89,35 @@ class Judge:
         self.replace = replace
         self.line_length = line_length
         self.by_file = {run.filename: run for run in plan.runs}
+        self.failed: dict[str, list[tuple[frozenset[str], Finding]]] = {}
+        """Per session, the blocks that failed: the names each would have bound, and the
+        finding that says why it failed."""
 
     def verdict(self, run: BlockRun, result: Message | None) -> Verdict:
+        verdict = self._verdict(run, result)
+        errors = [f for f in verdict.findings if f.severity is not findings.Severity.INFO]
+        if errors and not run.expect_error:
+            verdict.findings = [self._consequence(run, result or {}, f) for f in verdict.findings]
+            self.failed.setdefault(run.session, []).append((bound_names(run), errors[0]))
+        return verdict
+
+    def _consequence(self, run: BlockRun, result: Message, finding: Finding) -> Finding:
+        """A ``NameError`` for a name an earlier failed block of the session would have bound
+        is not a new error: it follows from that one (info, pointing at it)."""
+        name = _name_error(result)
+        if finding.rule != "code/runtime-error" or name is None:
+            return finding
+        for names, cause in self.failed.get(run.session, []):
+            if name in names:
+                return dataclasses.replace(
+                    finding,
+                    severity=findings.Severity.INFO,
+                    message=f"{finding.message}\n(this follows from the error at "
+                    f"{cause.location}: that block failed before it defined '{name}')",
+                )
+        return finding
+
+    def _verdict(self, run: BlockRun, result: Message | None) -> Verdict:
         status = (result or {}).get("status", "lost")
         if status == "not-run":
             return Verdict(False, not_run=True)
@@ -373,6 +402,42 @@ class Judge:
     @staticmethod
     def _at(rule: str, span: Span, message: str, *, hint: str | None = None) -> Finding:
         return findings.make(rule, span.path, span.line, span.column, message, hint=hint)
+
+
+def _name_error(result: Message) -> str | None:
+    """The undefined name of the ``NameError`` a block (or its failing statement) raised."""
+    errors = [result.get("error")] + [o.get("error") for o in result.get("statements") or []]
+    for error in errors:
+        if isinstance(error, dict) and error.get("type") in ("NameError", "UnboundLocalError"):
+            name = error.get("name")
+            if isinstance(name, str) and name:
+                return name
+            match = _UNDEFINED.search(str(error.get("message", "")))
+            if match:
+                return match.group(1)
+    return None
+
+
+_UNDEFINED = re.compile(r"name '([^']+)' is not defined")
+
+
+def bound_names(run: BlockRun) -> frozenset[str]:
+    """The names a block's code binds at its top level (assignments, defs, imports...)."""
+    code = run.code if run.mode == "exec" else "\n".join(s.code for s in run.statements)
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                names.add(alias.asname or alias.name.split(".", 1)[0])
+    return frozenset(names)
 
 
 def _site_of(sites: list[PrintSite], line: int) -> PrintSite | None:

@@ -334,6 +334,9 @@ def _describe(exc: BaseException) -> Message:
     }
     if isinstance(exc, SystemExit):
         error["code"] = repr(exc.code)
+    name = getattr(exc, "name", None) if isinstance(exc, NameError) else None
+    if isinstance(name, str):
+        error["name"] = name
     return {"status": status, "error": error}
 
 
