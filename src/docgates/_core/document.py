@@ -21,7 +21,7 @@ from .infostring import FenceHeader
 from .lazyre import lazy
 from .parse import FenceNote, ParserSettings, make_parser, parse_tokens
 from .source import Source, Span, normalize_newlines
-from .yamlload import Located, load_yaml
+from .yamlload import Located, load_yaml, too_deep
 
 if TYPE_CHECKING:
     from .site.markdown import PageText
@@ -203,6 +203,8 @@ def split_front_matter(text: str) -> tuple[int, str | None]:
     """How many leading lines MkDocs strips as meta-data, and the YAML text if it is YAML."""
     match = _YAML_META.match(text)
     if match:
+        if too_deep(match.group(1)):
+            return 0, None  # PyYAML (and so MkDocs) cannot read it either: it stays text
         try:
             import yaml
 

@@ -19,7 +19,7 @@ from . import config as cfg
 from .errors import ConfigError
 from .mdconfig import MarkdownOptions, build_markdown_options
 from .source import normalize_newlines, relpath
-from .yamlload import Key, Located, load_yaml
+from .yamlload import MAX_YAML_CHARS, Key, Located, load_yaml
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -363,6 +363,12 @@ def load_project(
 
 def _read(path: Path, root: Path) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_CHARS:
+            raise ConfigError(
+                f"the file is {size:,} bytes, more than the {MAX_YAML_CHARS:,} read",
+                path=relpath(path, root),
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=relpath(path, root)) from None

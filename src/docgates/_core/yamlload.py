@@ -6,11 +6,17 @@
 :class:`PythonTag` values that describe what they name, ``!ENV`` is resolved from the
 environment the way ``pyyaml-env-tag`` does, and every mapping key and sequence item gets its
 line and column, so a configuration error can say exactly where it is.
+
+Reading is bounded in time and memory whatever the file holds: each anchor is built once and
+its aliases share the value (as PyYAML does), an alias that contains itself is an error, and a
+file whose aliases would expand it by more than :data:`ALIAS_BUDGET` values (the "billion
+laughs") is refused with a :class:`ConfigError` that names the anchor, before anything walks it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +25,16 @@ import yaml
 from .errors import ConfigError
 
 Key = tuple[str | int, ...]
+
+ALIAS_BUDGET = 100_000
+"""Values that aliases may add to a YAML document beyond the ones it writes out."""
+MAX_YAML_CHARS = 16 * 1024 * 1024
+"""The largest YAML text read (a config, front matter)."""
+MAX_FLOW_DEPTH = 400
+"""The deepest nesting of ``[...]``/``{...}`` read: PyYAML's scanner slows down with the square
+of the depth (1,000 levels: 4 s) and its composer recurses out at about 550 anyway."""
+_QUOTED_OR_COMMENT = re.compile(r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"|(?:^|\s)#[^\n]*")
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
 @dataclass(frozen=True)
@@ -71,8 +87,28 @@ class _Builder:
         self.path = path
         self.positions: dict[Key, tuple[int, int]] = {}
         self.loader = _Loader("")
+        self.built: dict[int, Any] = {}
+        """Values by node: an anchor's aliases get the value built the first time."""
+        self.building: set[int] = set()
 
     def build(self, node: yaml.Node, key: Key) -> Any:
+        ident = id(node)
+        if ident in self.built:
+            return self.built[ident]
+        if ident in self.building:
+            raise self._error("an alias refers to the value that holds it", node, key)
+        self.building.add(ident)
+        try:
+            value = self._build(node, key)
+        finally:
+            self.building.discard(ident)
+        self.built[ident] = value
+        return value
+
+    def _error(self, problem: str, node: yaml.Node, key: Key) -> ConfigError:
+        return ConfigError(problem, path=self.path, line=node.start_mark.line + 1, key=_dotted(key))
+
+    def _build(self, node: yaml.Node, key: Key) -> Any:
         tag = node.tag or ""
         if tag.startswith(_PY_PREFIX):
             return self._python(node, tag[len(_PY_PREFIX) :], key)
@@ -155,8 +191,17 @@ class _Builder:
             )
         for name in names:
             if name in os.environ:
-                return yaml.safe_load(os.environ[name]) if os.environ[name] else None
+                return self._env_value(os.environ[name], node)
         return default
+
+    def _env_value(self, value: str, node: yaml.Node) -> Any:
+        """A variable's value as pyyaml-env-tag reads it: one scalar, typed by YAML's implicit
+        resolvers (``true``, ``3``, ``null``), never parsed as a document."""
+        tag = self.loader.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        try:
+            return self.loader.construct_object(yaml.ScalarNode(tag, value), deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+            return value  # e.g. a date that does not exist: the text as it is
 
 
 def _dotted(key: Key) -> str | None:
@@ -173,8 +218,82 @@ def dotted(key: Key) -> str | None:
     return _dotted(key)
 
 
+def _check_aliases(root: yaml.Node, path: str) -> None:
+    """Refuse a document whose aliases would expand it past :data:`ALIAS_BUDGET` values, or
+    that holds itself: sizes are counted per node, once, without expanding anything."""
+    sizes: dict[int, int] = {}
+    uses: dict[int, int] = {}
+    nodes: dict[int, yaml.Node] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        ident = id(node)
+        if done:
+            open_.discard(ident)
+            parts = _children(node)
+            sizes[ident] = 1 + sum(sizes[id(child)] for child in parts)
+            continue
+        uses[ident] = uses.get(ident, 0) + 1
+        if ident in sizes:
+            continue
+        if ident in open_:
+            raise ConfigError(
+                "an alias refers to the value that holds it",
+                path=path,
+                line=node.start_mark.line + 1,
+            )
+        nodes[ident] = node
+        open_.add(ident)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(_children(node)))
+    added = sizes[id(root)] - len(nodes)
+    if added > ALIAS_BUDGET:
+        shared = [i for i, n in uses.items() if n > 1]
+        worst = nodes[max(shared, key=lambda i: sizes[i] * uses[i])] if shared else root
+        raise ConfigError(
+            f"aliases of the anchor on this line would expand the YAML by {added:,} values "
+            f"(at most {ALIAS_BUDGET:,} are read): not read",
+            path=path,
+            line=worst.start_mark.line + 1,
+        )
+
+
+def too_deep(text: str) -> bool:
+    """Whether ``text`` nests ``[``/``{`` deeper than PyYAML can read in reasonable time."""
+    return ("[" in text or "{" in text) and _flow_depth(text) > MAX_FLOW_DEPTH
+
+
+def _flow_depth(text: str) -> int:
+    """How deep ``[`` and ``{`` nest in ``text`` (quoted strings and comments left out)."""
+    brackets = _NOT_BRACKET.sub("", _QUOTED_OR_COMMENT.sub("", text))
+    depth = deepest = 0
+    for char in brackets:
+        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def load_yaml(text: str, path: str) -> Located:
     """Parse YAML text; a syntax error becomes a :class:`ConfigError` at its line."""
+    if len(text) > MAX_YAML_CHARS:
+        raise ConfigError(
+            f"the YAML is {len(text):,} characters long, more than the {MAX_YAML_CHARS:,} read",
+            path=path,
+        )
+    if too_deep(text):
+        raise ConfigError(
+            f"invalid YAML: nested too deeply to read (more than {MAX_FLOW_DEPTH} levels)",
+            path=path,
+        )
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -187,6 +306,14 @@ def load_yaml(text: str, path: str) -> Located:
         ) from None
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         raise ConfigError(f"invalid YAML: {exc}", path=path) from None
+    except RecursionError:
+        raise ConfigError("invalid YAML: nested too deeply to read", path=path) from None
+    if node is None:
+        return Located(path, None, {})
+    _check_aliases(node, path)
     builder = _Builder(path)
-    data = builder.build(node, ()) if node is not None else None
+    try:
+        data = builder.build(node, ())
+    except RecursionError:
+        raise ConfigError("invalid YAML: nested too deeply to read", path=path) from None
     return Located(path, data, builder.positions)
