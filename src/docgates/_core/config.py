@@ -258,7 +258,8 @@ class LinksSettings(GateSettings):
     """Check external URLs during ``mkdocs serve`` too (from the cache first)."""
 
     external_timeout: float = 10.0
-    """Seconds to wait for one response."""
+    """Seconds to wait for an answer (to connect, and for each part of it); one whole request
+    takes at most twice this, however slowly a server sends."""
 
     external_concurrency: int = 128
     """Requests in flight at once, over all hosts."""

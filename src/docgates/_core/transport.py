@@ -115,8 +115,9 @@ class HttpxTransport:
 
     async def send(self, request: Request) -> Response:
         """Send ``request``; the whole of it (connection, answer, the body it reads) must take
-        no longer than the timeout, however slowly the server trickles bytes."""
-        total = self.timeouts["read"]
+        no longer than twice the timeout, however slowly the server trickles bytes (httpx's
+        own timeouts apply to each read alone)."""
+        total = 2 * self.timeouts["read"]
         try:
             return await asyncio.wait_for(self._send(request), timeout=total)
         except asyncio.TimeoutError:
