@@ -17,6 +17,7 @@ never an exception.
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -103,6 +104,9 @@ class Expander:
         self.options = options
         self.root = root
         self.max_size = max_size
+        self.allowed = _allowed_bases(root, options.mdx_include_base)
+        """Folders ``{* *}`` and ``{! !}`` may read from: the project, the repository it is
+        in, and mdx_include's ``base_path`` (nothing else on the machine)."""
         self._cache: dict[Path, tuple[list[str] | None, Finding | None, str | None]] = {}
 
     # -- public ---------------------------------------------------------------------------
@@ -226,7 +230,9 @@ class Expander:
             return None
         for base in opts.base_path:
             if base.is_dir():
-                candidate = (base / name).resolve()
+                # As pymdownx: the path is judged as written (abspath), not where symlinks in it
+                # lead, so a symlinked folder inside base_path is inside it.
+                candidate = Path(os.path.abspath(base / name))
                 if opts.restrict_base_path and not candidate.is_relative_to(base):
                     continue
                 if candidate.is_file():
@@ -263,11 +269,11 @@ class Expander:
                 span,
                 f"snippet '{name}' not found (searched base_path {bases})"
                 + _included_by(span, page_rel),
-                hint=_did_you_mean(name, self.root),
+                hint=_did_you_mean(name, self.root, self.allowed),
             )
             result.includes.append(Include("snippet", spec, span))
             return
-        if path in stack or len(stack) > MAX_DEPTH:
+        if path.resolve() in stack:
             _report(
                 result,
                 "code/include-cycle",
@@ -275,6 +281,8 @@ class Expander:
                 f"snippet '{name}' includes itself (through {_chain(stack, path, self.root)}); "
                 "MkDocs skips it" + _included_by(span, page_rel),
             )
+            return
+        if self._too_deep(stack, span, name, result, page_rel):
             return
         loaded = self._load(path, span, result, page_rel)
         if loaded is None:
@@ -315,7 +323,7 @@ class Expander:
         self._run(
             [t for t, _ in selected],
             [Origin(rel, n, -dedent) for _, n in selected],
-            (*stack, path),
+            (*stack, path.resolve()),
             bool(match and match.group("section")),
             result,
             sub_out,
@@ -361,9 +369,42 @@ class Expander:
             "code/include-missing",
             span,
             f"include target '{name}' not found" + _included_by(span, page_rel),
-            hint=_did_you_mean(name, self.root),
+            hint=_did_you_mean(name, self.root, self.allowed),
         )
         result.includes.append(Include(kind, name, span))
+
+    def _inside(
+        self, path: Path, kind: str, name: str, span: Span, result: Expansion, page_rel: str
+    ) -> bool:
+        """Whether ``path`` (resolved) is in an allowed folder; if not, say so and read nothing
+        (a page must not quote '/etc/passwd' into the findings)."""
+        if any(path.is_relative_to(base) for base in self.allowed):
+            return True
+        _report(
+            result,
+            "code/include-outside",
+            span,
+            f"include target '{name}' is outside the project and its repository; docgates "
+            "does not read it" + _included_by(span, page_rel),
+        )
+        result.includes.append(Include(kind, name, span))
+        return False
+
+    def _too_deep(
+        self, stack: tuple[Path, ...], span: Span, name: str, result: Expansion, page_rel: str
+    ) -> bool:
+        if len(stack) <= MAX_DEPTH:
+            return False
+        _report(
+            result,
+            "code/include-too-deep",
+            span,
+            f"'{name}' is included {len(stack)} includes deep (through ..."
+            + "".join(f" -> '{relpath(p, self.root)}'" for p in stack[-3:])
+            + f"); docgates follows at most {MAX_DEPTH} and did not read it"
+            + _included_by(span, page_rel),
+        )
+        return True
 
     # -- {* file *} and {! file !} -----------------------------------------------------------
     def _variants(
@@ -380,6 +421,8 @@ class Expander:
         name = match.group("path")
         span = Span(origin.path, origin.line, max(len(space) - origin.shift, 0) + 1)
         named = (self.root / name).resolve()
+        if not self._inside(named, "variants", name, span, result, page_rel):
+            return
         files = _variant_files(named)
         if not files:
             self._missing(result, "variants", name, span, page_rel)
@@ -423,10 +466,12 @@ class Expander:
             return
         base = self.options.mdx_include_base or self.root
         path = (base / name).resolve()
+        if not self._inside(path, "mdx", name, span, result, page_rel):
+            return
         if not path.is_file():
             self._missing(result, "mdx", name, span, page_rel)
             return
-        if path in stack or len(stack) > MAX_DEPTH:
+        if path in stack:
             _report(
                 result,
                 "code/include-cycle",
@@ -434,6 +479,8 @@ class Expander:
                 f"'{name}' includes itself (through {_chain(stack, path, self.root)})"
                 + _included_by(span, page_rel),
             )
+            return
+        if self._too_deep(stack, span, name, result, page_rel):
             return
         loaded = self._load(path, span, result, page_rel)
         if loaded is None:
@@ -474,13 +521,26 @@ def _chain(stack: tuple[Path, ...], path: Path, root: Path) -> str:
     return " -> ".join(f"'{relpath(p, root)}'" for p in (*stack[start:], path))
 
 
-def _did_you_mean(name: str, root: Path) -> str | None:
+def _allowed_bases(root: Path, extra: Path | None) -> tuple[Path, ...]:
+    bases = [root.resolve()]
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            bases.append(folder.resolve())
+            break
+    if extra is not None:
+        bases.append(extra.resolve())
+    return tuple(dict.fromkeys(bases))
+
+
+def _did_you_mean(name: str, root: Path, allowed: tuple[Path, ...] = ()) -> str | None:
     import difflib
 
     candidate = root / name
     folder = candidate.parent
     if not folder.is_dir():
         return None
+    if allowed and not any(folder.resolve().is_relative_to(base) for base in allowed):
+        return None  # never name files outside the project
     names = [p.name for p in folder.iterdir()]
     close = difflib.get_close_matches(candidate.name, names, n=1)
     if close:
