@@ -60,6 +60,8 @@ def _read_json(path: Path, root: Path, rel: str, text: str | None = None) -> Cov
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CoverageError(f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise CoverageError("not a coverage.py JSON report: nested too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
         raise CoverageError("not a coverage.py JSON report: no 'files' mapping")
     meta: dict[str, Any] = data["meta"] if isinstance(data.get("meta"), dict) else {}
@@ -127,9 +129,7 @@ def _read_cobertura(path: Path, root: Path, rel: str) -> CoverageReport:
     report = CoverageReport(
         source=rel,
         format="cobertura",
-        timestamp=datetime.fromtimestamp(int(stamp) / 1000, timezone.utc)
-        if stamp.isdigit()
-        else None,
+        timestamp=_epoch_ms(stamp),
     )
     merged: dict[str, FileCoverage] = {}
     seen_lines: dict[str, set[int]] = {}
@@ -141,12 +141,11 @@ def _read_cobertura(path: Path, root: Path, rel: str) -> CoverageReport:
         entry = merged.setdefault(display, FileCoverage(display, 0, 0, line=klass.line))
         lines = seen_lines.setdefault(display, set())
         for node in klass.iter("line"):
-            number = node.get("number")
-            if not number.isdigit() or int(number) in lines:
+            number = _number(node.get("number"))
+            if number is None or number in lines:
                 continue  # a line listed by two classes (or methods) of one file counts once
-            lines.add(int(number))
-            hits = node.get("hits", "0")
-            executed = hits.isdigit() and int(hits) > 0
+            lines.add(number)
+            executed = (_number(node.get("hits", "0")) or 0) > 0
             entry.statements += 1
             entry.missing += 0 if executed else 1
             if node.get("branch") == "true":
@@ -248,9 +247,24 @@ def _local_time(value: Any) -> datetime | None:
         return None
     try:
         stamp = datetime.fromisoformat(value)
-    except ValueError:
+        return (stamp if stamp.tzinfo else stamp.astimezone()).astimezone(timezone.utc)
+    except (ValueError, OverflowError, OSError):  # out of range once in UTC
         return None
-    return (stamp if stamp.tzinfo else stamp.astimezone()).astimezone(timezone.utc)
+
+
+def _number(text: str) -> int | None:
+    """A non-negative integer written in ASCII digits (``'²'.isdigit()`` is true too)."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _epoch_ms(text: str) -> datetime | None:
+    number = _number(text)
+    if number is None:
+        return None
+    try:
+        return datetime.fromtimestamp(number / 1000, timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def html_pages(folder: Path) -> dict[str, str]:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Generator
@@ -155,8 +156,9 @@ class GithubClient:
     def _watch_limits(self, response: httpx.Response) -> None:
         remaining = response.headers.get("X-RateLimit-Remaining")
         reset = response.headers.get("X-RateLimit-Reset")
-        if remaining == "0" and reset and reset.isdigit():
-            self.rate_limited_until = datetime.fromtimestamp(int(reset), timezone.utc)
+        if remaining == "0" and reset and reset.isascii() and reset.isdigit():
+            with contextlib.suppress(OverflowError, OSError, ValueError):  # a huge value
+                self.rate_limited_until = datetime.fromtimestamp(int(reset), timezone.utc)
 
     def _refused(self, response: httpx.Response, url: str) -> None:
         status = response.status_code
@@ -165,7 +167,8 @@ class GithubClient:
         limited = response.headers.get("X-RateLimit-Remaining") == "0" or retry is not None
         if status in (403, 429) and limited:
             if self.rate_limited_until is None:
-                seconds = int(retry) if retry and retry.isdigit() else 60
+                digits = retry and retry.isascii() and retry.isdigit()
+                seconds = min(int(retry), 86_400) if retry and digits else 60
                 self.rate_limited_until = datetime.now(timezone.utc) + timedelta(seconds=seconds)
             until = self.rate_limited_until.strftime("%Y-%m-%d %H:%M UTC")
             who = "" if self.authenticated else " (no token)"
@@ -203,6 +206,12 @@ def fetch(
     data = GithubData(repo=settings.repo, api_url=client.base, branch=settings.branch)
     try:
         _fetch_all(client, data, settings, now)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
+        # The API answered with values docgates cannot use (an 'id' that is not a number...).
+        client.problem = client.problem or (
+            f"{client.base} answered with data docgates cannot read "
+            f"({type(exc).__name__}: {str(exc)[:200]})"
+        )
     finally:
         client.close()
     data.problem = client.problem

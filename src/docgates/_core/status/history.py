@@ -18,6 +18,7 @@ import json
 import sqlite3
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -157,7 +158,10 @@ class SqliteStore:
 
 def parse_history_json(text: str) -> list[HistoryEntry]:
     """Entries of a published ``history.json``; ``ValueError`` when it is not one."""
-    data = json.loads(text)
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise ValueError(f"not a {SCHEMA} document")
     entries = data.get("entries")
@@ -165,9 +169,20 @@ def parse_history_json(text: str) -> list[HistoryEntry]:
         raise ValueError("'entries' is not a list")
     result = []
     for item in entries:
-        if isinstance(item, dict) and isinstance(item.get("generated_at"), str):
+        if isinstance(item, dict) and _instant(item.get("generated_at")):
             result.append(HistoryEntry.from_dict(item))
     return result
+
+
+def _instant(value: Any) -> bool:
+    """Whether ``value`` is an ISO time the pages can place on a chart."""
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value).astimezone(timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return False
+    return True
 
 
 def read_published(source: str, root: Path, *, timeout: float = 10.0) -> list[HistoryEntry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -254,7 +255,10 @@ class HistoryEntry:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HistoryEntry:
-        tests = data.get("tests") or {}
+        tests: dict[str, Any] = data["tests"] if isinstance(data.get("tests"), dict) else {}
+        durations: dict[str, Any] = (
+            data["durations"] if isinstance(data.get("durations"), dict) else {}
+        )
         return cls(
             generated_at=str(data["generated_at"]),
             commit=str(data.get("commit") or ""),
@@ -269,15 +273,20 @@ class HistoryEntry:
             test_seconds=_num(tests.get("seconds")),
             durations={
                 str(k): float(v)
-                for k, v in (data.get("durations") or {}).items()
+                for k, v in durations.items()
                 if isinstance(v, (int, float)) and not isinstance(v, bool)
             },
         )
 
 
 def _num(value: Any) -> float | None:
+    """A finite number (JSON also has 1e999 and integers too large for a float)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+        return number if math.isfinite(number) else None
     return None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from xml.parsers import expat
 
 MAX_XML_BYTES = 512 * 1024 * 1024
@@ -63,8 +63,41 @@ def parse_file(path: Path) -> Node:
         return parse_stream(handle)
 
 
-def parse_stream(handle: BinaryIO) -> Node:
+def new_parser() -> Any:
+    """An expat parser that refuses entity declarations, external entities and internal DTD
+    subsets (the "billion laughs" family): set its element and text handlers, then
+    :func:`run_parser`."""
     parser = expat.ParserCreate()
+
+    def refuse_entity(*args: object) -> None:
+        raise XmlError(f"line {parser.CurrentLineNumber}: entity declarations are not accepted")
+
+    def refuse_external(*args: object) -> int:
+        raise XmlError(f"line {parser.CurrentLineNumber}: external entities are not accepted")
+
+    def doctype(name: str, sysid: str | None, pubid: str | None, has_internal: int) -> None:
+        if has_internal:
+            raise XmlError(
+                f"line {parser.CurrentLineNumber}: a DTD internal subset is not accepted"
+            )
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = refuse_entity
+    parser.UnparsedEntityDeclHandler = refuse_entity
+    parser.ExternalEntityRefHandler = refuse_external
+    parser.buffer_text = True
+    return parser
+
+
+def run_parser(parser: Any, handle: BinaryIO) -> None:
+    try:
+        parser.ParseFile(handle)
+    except expat.ExpatError as exc:
+        raise XmlError(f"line {exc.lineno}, column {exc.offset + 1}: {_reason(exc)}") from None
+
+
+def parse_stream(handle: BinaryIO) -> Node:
+    parser = new_parser()
     root: list[Node] = []
     stack: list[Node] = []
 
@@ -83,30 +116,10 @@ def parse_stream(handle: BinaryIO) -> Node:
         if stack:
             stack[-1].text_parts.append(data)
 
-    def refuse_entity(*args: object) -> None:
-        raise XmlError(f"line {parser.CurrentLineNumber}: entity declarations are not accepted")
-
-    def refuse_external(*args: object) -> int:
-        raise XmlError(f"line {parser.CurrentLineNumber}: external entities are not accepted")
-
-    def doctype(name: str, sysid: str | None, pubid: str | None, has_internal: int) -> None:
-        if has_internal:
-            raise XmlError(
-                f"line {parser.CurrentLineNumber}: a DTD internal subset is not accepted"
-            )
-
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = chars
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = refuse_entity
-    parser.UnparsedEntityDeclHandler = refuse_entity
-    parser.ExternalEntityRefHandler = refuse_external
-    parser.buffer_text = True
-    try:
-        parser.ParseFile(handle)
-    except expat.ExpatError as exc:
-        raise XmlError(f"line {exc.lineno}, column {exc.offset + 1}: {_reason(exc)}") from None
+    run_parser(parser, handle)
     if not root:  # pragma: no cover - expat reports "no element found" first
         raise XmlError("no element found")
     return root[0]
