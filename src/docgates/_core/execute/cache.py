@@ -2,8 +2,9 @@
 
 A key is a hash of the block (code, expectations, options), of every block run before it in its
 page's process, and of the environment: the Python version, the installed distributions (with
-the source files of editable installs), the ``pythonpath`` folders' Python files and the setup
-file. Only passes are stored, with the time they were stored; a failure always runs again.
+the files of editable installs), the files of the ``pythonpath`` folders (modules and the data
+a block may read, not the pages) and the setup file. Only passes are stored, with the time
+they were stored; a failure always runs again.
 
 The cache is one SQLite file (the standard library's ``sqlite3``), safe to share between
 processes such as pytest-xdist workers. A file that cannot be read as a cache is logged,
@@ -22,6 +23,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS passed (key TEXT PRIMARY KEY, stored REAL NOT NULL)"
@@ -157,14 +159,31 @@ def _editable_location(dist: importlib.metadata.Distribution) -> Path | None:
     return Path(unquote(url.path)) if url.scheme == "file" else None
 
 
+_PAGES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+
+
 def _tree_stamp(folder: Path) -> str:
-    """Names, sizes and modification times of the Python files under ``folder``."""
+    """Names, sizes and modification times of the files under ``folder`` a block may read:
+    every file (Python modules, and data such as ``data.json``), but pages (their blocks are
+    keyed on their own), hidden and build folders, and what the folder's ``.gitignore``
+    ignores (reports, caches and other outputs a run rewrites)."""
+    ignored = _gitignore(folder)
     parts = [str(folder)]
     count = 0
     for top, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _PRUNED)
+        rel_top = os.path.relpath(top, folder).replace(os.sep, "/")
+        rel_top = "" if rel_top == "." else rel_top + "/"
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in _PRUNED
+            and not (ignored is not None and ignored.match_file(f"{rel_top}{d}/"))
+        )
         for name in sorted(files):
-            if not name.endswith((".py", ".pyi", ".pth")):
+            if name.endswith(_PAGES) or name.startswith("."):
+                continue
+            if ignored is not None and ignored.match_file(rel_top + name):
                 continue
             path = os.path.join(top, name)
             try:
@@ -176,3 +195,14 @@ def _tree_stamp(folder: Path) -> str:
             if count >= _MAX_FILES:
                 return "\n".join(parts)
     return "\n".join(parts)
+
+
+def _gitignore(folder: Path) -> Any:
+    """The patterns of ``folder/.gitignore`` (a pathspec), or ``None``."""
+    try:
+        text = (folder / ".gitignore").read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(text.splitlines())

@@ -13,12 +13,14 @@ Each change carries a unified diff, so the front can show exactly what happens.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from ..atomic import write_atomically
 from ..source import normalize_newlines
 from . import yamledit
 from .context import STATUS_PLUGIN, InitContext, InitOptions, available_plugins, detect
@@ -101,8 +103,22 @@ def apply(context: InitContext, changes: list[Change], *, force: bool = False) -
             continue
         target = context.root / change.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(change.new, encoding="utf-8", newline="\n")
+        if target.is_file():
+            # The user's file keeps its line endings and byte order mark (CRLF, UTF-8 BOM).
+            write_atomically(target, _encoded(change.new, target.read_bytes()))
+        else:
+            target.write_text(change.new, encoding="utf-8", newline="\n")
     return skipped
+
+
+def _encoded(text: str, before: bytes) -> bytes:
+    """``text`` (with ``\\n`` endings) in the form the file had: its BOM, and CRLF when most
+    of its lines ended so."""
+    crlf = before.count(b"\r\n")
+    if crlf and crlf >= before.count(b"\n") - crlf:
+        text = text.replace("\n", "\r\n")
+    bom = codecs.BOM_UTF8 if before.startswith(codecs.BOM_UTF8) else b""
+    return bom + text.encode("utf-8")
 
 
 def _read(path: Path) -> str | None:
