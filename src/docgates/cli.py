@@ -29,11 +29,26 @@ if TYPE_CHECKING:
 ALL_CHECKS = (*SOURCE_GATES, "external")
 
 
+_DEBUG = {"on": False}
+"""``--debug`` (anywhere on the command line) or ``DOCGATES_DEBUG=1``: print tracebacks."""
+
+
+def _take_debug(args: list[str]) -> list[str]:
+    """``args`` without ``--debug`` (before a ``--``), noting that it was given."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" in args[:end]:
+        _DEBUG["on"] = True
+        args = [a for a in args[:end] if a != "--debug"] + args[end:]
+    return args
+
+
 class _Group(click.Group):
-    def main(self, *args: Any, **kwargs: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
+        args = _take_debug(list(sys.argv[1:] if args is None else args))
+        _DEBUG["on"] = _DEBUG["on"] or os.environ.get("DOCGATES_DEBUG", "") not in ("", "0")
         try:
             # Errors are handled below, so that every failure exits with code 2.
-            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
+            return super().main(args, *rest, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
@@ -48,10 +63,29 @@ class _Group(click.Group):
         except DocgatesError as exc:
             click.echo(f"docgates: error: {exc}", err=True)
             sys.exit(2)
+        except Exception as exc:  # docgates itself cannot go on: one line, exit 2
+            if _DEBUG["on"]:
+                import traceback
+
+                traceback.print_exc()
+            kind = type(exc).__name__
+            message = " ".join(str(exc).split())[:300]
+            click.echo(
+                f"docgates: internal error: {kind}{': ' + message if message else ''} (this is "
+                "a bug in docgates; run with --debug for the traceback, and please report it)",
+                err=True,
+            )
+            sys.exit(2)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docgates")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    help="Print the traceback of an internal error (also after any command, or DOCGATES_DEBUG=1).",
+)
 def main() -> None:
     """Prove a docs site true: code, links, structure and status gates for MkDocs."""
 
@@ -225,6 +259,10 @@ def check(
         project = load_project(Path.cwd(), config_file=config_file)
         reports.append((project, Report(project.root)))
     _emit([(p.root, r) for p, r in reports], fmt, output)
+    if _DEBUG["on"]:
+        for _, report in reports:
+            for trace in report.tracebacks:
+                click.echo(trace, err=True, nl=False)
     sys.exit(1 if any(failed(report, strict=strict) for _, report in reports) else 0)
 
 

@@ -24,6 +24,7 @@ from ._core.engine import Engine
 from ._core.errors import ConfigError, DocgatesError
 from ._core.execute import PageOutcome, plan_page
 from ._core.findings import Finding
+from ._core.internal import internal_error
 from ._core.project import MARKDOWN_SUFFIXES, Project, find_config, load_project
 
 _ITEM_ID = re.compile(
@@ -98,6 +99,18 @@ class MarkdownPage(pytest.File):
     state: _ProjectState
 
     def collect(self) -> list[BlockItem]:
+        try:
+            return self._collect()
+        except (DocgatesError, ConfigError):
+            raise
+        except Exception as exc:  # a bug in docgates on this page: one failed item, not a stop
+            rel = self.state.engine.project.rel(self.path)
+            found = internal_error(rel, exc, "collecting the blocks of this page")
+            return [
+                BlockItem.from_parent(self, name=f"{self.path.name}", line=None, problem=[found])
+            ]
+
+    def _collect(self) -> list[BlockItem]:
         engine = self.state.engine
         doc = engine.read(self.path, inline=False)
         if isinstance(doc, Finding):

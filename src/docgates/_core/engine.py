@@ -17,9 +17,10 @@ from typing import Any
 from .checks import code as code_check
 from .config import Settings
 from .document import Document, DocumentBuilder
-from .errors import DocgatesError
+from .errors import ConfigError, DocgatesError
 from .findings import Finding, Severity
 from .includes import Expander
+from .internal import format_traceback, internal_error
 from .parse import ParserSettings
 from .progress import NULL, Progress, SharedCount, pass_on, task
 from .project import MARKDOWN_SUFFIXES, Patterns, Project
@@ -170,6 +171,8 @@ class Engine:
     _builders: dict[bool, DocumentBuilder] = field(default_factory=dict)
     progress: Progress = field(default=NULL, repr=False, compare=False)
     """Where long steps report how far they are (a front's live display; by default nowhere)."""
+    tracebacks: list[str] = field(default_factory=list)
+    """Tracebacks of internal errors not yet handed to a report (``--debug`` prints them)."""
     _cache: dict[tuple[str, bool], tuple[str, Document]] = field(default_factory=dict)
 
     def builder(self, inline: bool) -> DocumentBuilder:
@@ -219,8 +222,11 @@ class Engine:
             return cached[1]
         try:
             doc = self.builder(inline).build(path, rel, text, final)
-        except RecursionError as exc:
-            raise DocgatesError(f"internal error while reading '{rel}': {exc}") from exc
+        except (ConfigError, DocgatesError):
+            raise
+        except Exception as exc:  # a bug on this page: a finding there, the run goes on
+            self.tracebacks.append(format_traceback(rel, exc))
+            return internal_error(rel, exc, "reading this page")
         self._cache[key] = (seen, doc)
         return doc
 
@@ -271,10 +277,13 @@ class Engine:
             for part in _run_forked(self, gates, chunks, [self.project.rel(p) for p in targets]):
                 report.findings.extend(part.findings)
                 report.stats.merge(part.stats)
+                report.tracebacks.extend(part.tracebacks)
         else:
             to_read = targets if per_page or not read_all else all_pages
             self._run(gates, to_read, targets, texts or {}, report, extras)
         report.stats.files = len(targets)
+        report.tracebacks.extend(self.tracebacks)
+        self.tracebacks.clear()
         report.findings = self._finish(report.findings)
         report.sort()
         report.stats.seconds = time.perf_counter() - started
@@ -316,10 +325,42 @@ class Engine:
             self.project, self.settings, documents, target_rels, report, self, extras or {}
         )
         for gate in gates:
-            RUNNERS[gate](ctx)
-            for step in FOLLOWERS.get(gate, ()):
-                step(ctx)
+            for step in (RUNNERS[gate], *FOLLOWERS.get(gate, ())):
+                self._guarded(gate, step, ctx)
         report.stats.links += sum(len(d.links) for r, d in documents.items() if r in target_rels)
+
+    def _guarded(self, gate: str, step: GateRunner, ctx: RunContext) -> None:
+        """Run ``step``; if it fails (a bug in docgates), run it again page by page, so that
+        each page it fails on gets a ``docgates/internal-error`` and the others their
+        findings. Errors that mean the run cannot go on (config, workers) are raised."""
+        report = ctx.report
+        before = (len(report.findings), len(report.notices), report.stats.snapshot())
+        try:
+            step(ctx)
+            return
+        except (ConfigError, DocgatesError):
+            raise
+        except Exception as first:
+            del report.findings[before[0] :], report.notices[before[1] :]
+            report.stats = before[2]
+            crash: Exception = first
+        failed = 0
+        for rel in sorted(ctx.targets):
+            one = replace(ctx, targets={rel})
+            try:
+                step(one)
+            except (ConfigError, DocgatesError):
+                raise
+            except Exception as exc:
+                failed += 1
+                self.tracebacks.append(format_traceback(rel, exc))
+                report.findings.append(
+                    internal_error(rel, exc, f"running the {gate} gate on this page")
+                )
+        if not failed:  # it fails only on all pages together: say so at the config
+            where = self.project.config_rel
+            self.tracebacks.append(format_traceback(where, crash))
+            report.findings.append(internal_error(where, crash, f"running the {gate} gate"))
 
     def finish(self, found: list[Finding]) -> list[Finding]:
         """Severity overrides and folded repeats, sorted: what a front reports (for fronts that
@@ -400,6 +441,7 @@ def _check_chunk(index: int) -> Report:
     chunk = _CHUNKS[index]
     report = Report(engine.project.root)
     engine._run(gates, chunk, chunk, {}, report)
+    report.tracebacks.extend(engine.tracebacks)
     return report
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,14 @@ class Stats:
             else:
                 self.extra[key] = value
 
+    def snapshot(self) -> Stats:
+        """A copy to go back to (:meth:`restore`), cheap enough to take before every step."""
+        copied = Stats(**{k: v for k, v in vars(self).items() if not isinstance(v, (dict, list))})
+        copied.skip_reasons = Counter(self.skip_reasons)
+        copied.pages = {k: PageStats(v.blocks, v.checked, v.skipped) for k, v in self.pages.items()}
+        copied.extra = copy.deepcopy(self.extra)
+        return copied
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "files": self.files,
@@ -83,6 +92,8 @@ class Report:
     stats: Stats = field(default_factory=Stats)
     notices: list[str] = field(default_factory=list)
     """One-off remarks for the user (e.g. "no config found; assuming Material defaults")."""
+    tracebacks: list[str] = field(default_factory=list, compare=False, repr=False)
+    """The tracebacks of ``docgates/internal-error`` findings (printed with ``--debug``)."""
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: (f.path, f.line or 0, f.column or 0, f.rule))
