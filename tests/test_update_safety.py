@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from docgates._core.execute import update
+from docgates._core import atomic
 from docgates._core.findings import make
 from docgates._core.formatters import formatter
 from docgates._core.report import Report
@@ -63,7 +63,7 @@ def test_a_failed_write_leaves_the_page_whole_and_the_run_goes_on(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_fsync(fd)
 
-    monkeypatch.setattr(update.os, "fsync", full_disk)
+    monkeypatch.setattr(atomic.os, "fsync", full_disk)
     report = check(root, update_output=True)
     assert (root / "docs/a.md").read_text() == STALE
     assert (root / "docs/b.md").read_text() == FRESH
