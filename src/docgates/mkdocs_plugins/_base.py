@@ -147,6 +147,7 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
         # Every gate reads the project the same way, as soon as MkDocs' config is complete.
         if self.enabled:
             self.load(config)
+            lower_validation(config, self.gate)
         return config
 
     @property
@@ -192,6 +193,39 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
             old.settings = settings
         assert self.engine is not None
         return self.engine
+
+
+#: MkDocs' own ``validation:`` checks that report what a docgates gate reports, with its line.
+DUPLICATED_VALIDATION = {
+    "links": (
+        ("links", "not_found"),
+        ("links", "anchors"),
+        ("links", "absolute_links"),
+        ("links", "unrecognized_links"),
+    ),
+    "structure": (("nav", "not_found"), ("nav", "omitted_files")),
+}
+
+
+def lower_validation(config: MkDocsConfig, gate: str) -> list[str]:
+    """Lower MkDocs' own checks of the kinds ``gate`` reports to info, so that the build
+    reports each problem once, with its line; say so once. Returns what was lowered."""
+    import logging
+
+    lowered = []
+    for group, key in DUPLICATED_VALIDATION.get(gate, ()):
+        section = getattr(config.validation, group)
+        level = getattr(section, key)
+        if isinstance(level, int) and level > logging.INFO:
+            setattr(section, key, logging.INFO)
+            lowered.append(f"validation.{group}.{key}")
+    if lowered:
+        log.info(
+            f"while docgates/{gate} is on, MkDocs' own {', '.join(lowered)} "
+            f"{'is' if len(lowered) == 1 else 'are'} lowered to info: docgates reports "
+            "the same problems, with their lines"
+        )
+    return lowered
 
 
 def _plain(exc: ConfigError) -> str:

@@ -74,17 +74,20 @@ class BuildRecord:
 
 _STACK: list[BuildRecord] = []
 _LOGGED: set[tuple[str, str, int | None, int | None, str]] = set()
-"""Findings logged in the current outermost build (nested i18n builds repeat pages)."""
+"""Findings logged since this config was loaded (nested i18n builds repeat pages; each
+``mkdocs serve`` rebuild loads the config anew)."""
+_CONFIG: list[int] = [0]
 
 
 def join(gate: str, config: MkDocsConfig) -> BuildRecord:
     """The record of the build ``config`` starts, for plugin ``gate`` (at ``on_pre_build``)."""
     while _STACK and _STACK[-1].config is not config:
         _STACK.pop()  # left over from a build that failed before its end
+    if _CONFIG[0] != id(config):
+        _CONFIG[0] = id(config)
+        _LOGGED.clear()
     top = _STACK[-1] if _STACK else None
     if top is None or top.started or gate in top.members:
-        if top is None:
-            _LOGGED.clear()
         top = BuildRecord(config)
         _STACK.append(top)
     top.members.add(gate)

@@ -147,7 +147,7 @@ class Site:
     def translated(self, uri: str) -> bool:
         """True when some language has page ``uri`` (a nav entry names pages that way)."""
         if self.i18n is None:
-            return self.exists(uri)
+            return self.exists(uri) or uri in self.aliases
         base, _ = self.i18n.split(uri)
         return any(
             self.exists(f) for locale in self.i18n.locales for f in self.i18n.file(base, locale)
