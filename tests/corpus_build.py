@@ -56,7 +56,7 @@ def with_gates(config: str, where: str, options: dict[str, str] | None = None) -
         end += 1
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
-    indent = indent or "  "
+    indent = indent if indent is not None else "  "
     entries = [f"{indent}- {g}" + _opts(g, options, indent + "    ") for g in GATES]
     at = start + 1 if where == "before" else end
     return "\n".join([*lines[:at], *entries, *lines[at:]])

@@ -74,17 +74,14 @@ class BuildRecord:
 
 _STACK: list[BuildRecord] = []
 _LOGGED: set[tuple[str, str, int | None, int | None, str]] = set()
-"""Findings logged since this config was loaded (nested i18n builds repeat pages; each
-``mkdocs serve`` rebuild loads the config anew)."""
-_CONFIG: list[int] = [0]
+"""Findings logged in this build and the language builds mkdocs-static-i18n nests in it."""
 
 
 def join(gate: str, config: MkDocsConfig) -> BuildRecord:
     """The record of the build ``config`` starts, for plugin ``gate`` (at ``on_pre_build``)."""
     while _STACK and _STACK[-1].config is not config:
         _STACK.pop()  # left over from a build that failed before its end
-    if _CONFIG[0] != id(config):
-        _CONFIG[0] = id(config)
+    if not _STACK and not _nested(config):
         _LOGGED.clear()
     top = _STACK[-1] if _STACK else None
     if top is None or top.started or gate in top.members:
@@ -92,6 +89,13 @@ def join(gate: str, config: MkDocsConfig) -> BuildRecord:
         _STACK.append(top)
     top.members.add(gate)
     return top
+
+
+def _nested(config: MkDocsConfig) -> bool:
+    """Whether mkdocs-static-i18n is building another language from its ``on_post_build``
+    (it sets ``building`` for the time of those builds)."""
+    i18n = config.plugins.get("i18n")
+    return bool(getattr(i18n, "building", False))
 
 
 def current() -> BuildRecord | None:
@@ -154,6 +158,12 @@ def site_from_build(
         norm = getattr(file, "norm_src_uri", None)  # mkdocs-static-i18n
         if isinstance(norm, str) and norm != uri:
             queries.add(norm)
+    # Files MkDocs writes from templates, which no File describes (sitemap.xml, 404.html).
+    for name in [*config.theme.static_templates, *config.extra_templates]:
+        if name not in site.pages:
+            site.files.add(str(name))
+            if str(name) == "sitemap.xml":
+                site.files.add("sitemap.xml.gz")
     for query in queries:
         found = files.get_file_from_path(query)
         if found is not None and found.src_uri != query:
