@@ -19,7 +19,12 @@ from .findings import Finding
 from .includes import Expander, Include
 from .infostring import FenceHeader
 from .lazyre import lazy
-from .parse import FenceNote, ParserSettings, make_parser, parse_tokens
+from .parse import FenceNote, ParserSettings, make_parser, parse_inline
+from .pymd.blocks import TooComplex
+from .pymd.fences import Fence
+from .pymd.page import Parsed, parse_page
+from .pymd.text import Text
+from .pymd.tree import Node
 from .source import Source, Span, normalize_newlines
 from .yamlload import Located, load_yaml, too_deep
 
@@ -35,19 +40,20 @@ _HEADING_ATTRS = lazy(r"[ ]+\{:?[ ]*([^}\n ][^}\n]*)\}[ ]*$")
 _ATTR_BLOCK = lazy(r"(?:^|\n)[ ]*\{:?[ ]*([^}\n ][^}\n]*)[ ]*\}[ ]*$")
 _ATTR_INLINE = lazy(r"^\{:?[ ]*([^}\n ][^}\n]*)[ ]*\}")
 _ATTR_WORD = lazy(r"""[^\s=]+=(?:"[^"]*"|'[^']*'|\S+)|\S+""")
-_CONTAINERS = (
-    "admonition",
-    "details",
-    "tab",
-    "block",
-    "bullet_list",
-    "ordered_list",
-    "blockquote",
-    "footnote",
-    "dd",
-)
-_CONTAINER_OPEN = {f"{name}_open": name for name in _CONTAINERS}
-_CONTAINER_CLOSE = {f"{name}_close": name for name in _CONTAINERS}
+#: The name a block has in ``CodeBlock.container`` and ``Heading.container``, by node kind.
+_CONTAINER_NAMES = {
+    "admonition": "admonition",
+    "details": "details",
+    "tab": "tab",
+    "block": "block",
+    "ul": "bullet_list",
+    "ol": "ordered_list",
+    "blockquote": "blockquote",
+    "footnote": "footnote",
+    "dd": "dd",
+}
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PLACEHOLDER = lazy(r"\x02wzxhzdk:(\d+)\x03")
 _CODEHILITE_HEADER = lazy(
     r"^(?:(?:::+)|(?P<shebang>#!))(?P<path>(?:/\w+)*[/ ])?(?P<lang>[\w#.+-]*)\s*$"
 )
@@ -147,6 +153,9 @@ class Reference:
     target: str
     span: Span
     used: int = 0
+    shadowed: bool = False
+    """A later definition of the same label takes its place (Python-Markdown keeps the last
+    one), so links never reach this one."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +200,8 @@ class Document:
     """The text of each file that went into the page (the page and what it includes), by
     project-relative path, as it was read: ``--update`` writes only into files that still hold
     exactly this text."""
+    plain_code: list[str] = field(default_factory=list)
+    """The text of indented code blocks that name no language (MkDocs shows them as code)."""
 
     @property
     def title(self) -> str | None:
@@ -287,106 +298,37 @@ class DocumentBuilder:
             files={path, *expansion.files},
             read={**expansion.texts, rel: text},
         )
-        env: dict[str, Any] = {}
-        tokens = parse_tokens(expansion.source.text, self.settings, env)
-        self._walk(doc, tokens)
-        if self.settings.inline:
-            self._references(doc, env)
-        source = expansion.source
-        for note in env.get("fence_notes", []):
-            doc.notes.append((source.span(note.line, note.column), note))
+        try:
+            parsed = parse_page(expansion.source.text, self.settings)
+        except TooComplex:
+            # Only rendering the page could tell what is code: say so rather than guess.
+            doc.findings.append(
+                findings.make(
+                    "code/unchecked-block",
+                    doc.source.path,
+                    1,
+                    1,
+                    "the page nests blocks so deeply that which of them are code can only be "
+                    "told by rendering it; its code blocks are not checked",
+                    hint="Build the site with the docgates plugins: they check what MkDocs "
+                    "rendered.",
+                )
+            )
+            return doc
+        _Walker(self, doc, parsed).run()
         return doc
 
-    # -- token walk ----------------------------------------------------------------------
-    def _walk(self, doc: Document, tokens: list[Token]) -> None:
-        containers: list[str] = []
-        opened_at: list[int] = []  # the index of each open container's token
-        heading_paths: list[tuple[int, ...]] = []
-        tab_sets = [0, 0, -1]  # sets so far, tabs in the current set, index of the last close
-        source = doc.source
-        include_at = {inc.first_line: inc for inc in doc.includes if inc.kind == "variants"}
-        previous: Token | None = None
-        for index, token in enumerate(tokens):
-            kind = token.type
-            if token.nesting:
-                opened = _CONTAINER_OPEN.get(kind)
-                if opened is not None:
-                    if kind == "tab_open" and self.settings.inline:
-                        self._tab(doc, token, index, tuple(opened_at), heading_paths, tab_sets)
-                    containers.append(opened)
-                    opened_at.append(index)
-                elif containers and _CONTAINER_CLOSE.get(kind) == containers[-1]:
-                    containers.pop()
-                    opened_at.pop()
-                    if kind == "tab_close":
-                        tab_sets[2] = index
-                elif kind == "heading_open" and token.map and index + 1 < len(tokens):
-                    self._heading(doc, token, tokens[index + 1], tuple(containers))
-                    heading_paths.append(tuple(opened_at))
-            elif kind == "fence" and token.map:
-                block = self._fence(doc, token, tuple(containers), include_at)
-                block.skip_comment = _is_skip_comment(previous)
-                doc.blocks.append(block)
-                if block.header is not None and block.header.id and self.attr_ids:
-                    # '``` { .sh #example }': superfences puts the id on the rendered block.
-                    doc.anchors.append(Anchor(block.header.id, block.span, "attr_list"))
-            elif kind == "code_block" and token.map:
-                doc.indented_blocks += 1
-                block_or_none = self._indented(doc, token, tuple(containers))
-                if block_or_none is not None:
-                    block_or_none.skip_comment = _is_skip_comment(previous)
-                    doc.blocks.append(block_or_none)
-            elif kind == "inline" and token.children and self.settings.inline:
-                self._links(doc, token)
-                if index > 0 and tokens[index - 1].type == "paragraph_open":
-                    self._block_attrs(doc, token)
-            elif kind == "html_block" and token.map:
-                if self.settings.inline:
-                    self._html(doc, token.content, token.map[0], None)
-                if self.settings.superfences:
-                    self._fences_in_html(doc, token, tuple(containers), include_at)
-            if token.block and token.nesting >= 0:
-                previous = token
-        del source
-
-    def _fences_in_html(
-        self,
-        doc: Document,
-        token: Token,
-        containers: tuple[str, ...],
-        include_at: dict[int, Include],
-    ) -> None:
-        """Find the fences superfences renders inside a raw HTML block.
-
-        superfences runs before Python-Markdown looks at HTML, so a fence between ``<div>`` and
-        ``</div>`` is rendered as code even where CommonMark sees only HTML. Comments are the
-        exception that matters: what is commented out is not shown, so it is not checked.
-        """
-        content = token.content
-        if ("```" not in content and "~~~" not in content) or content.lstrip().startswith("<!--"):
-            return
-        start = (token.map or (0, 0))[0]
-        env: dict[str, Any] = {}
-        inner = "\n".join(doc.source.lines[start + 1 : (token.map or (0, 0))[1]])
-        for sub in parse_tokens(inner, self.settings, env):
-            if sub.type == "fence" and sub.map:
-                sub.map = [sub.map[0] + start + 1, sub.map[1] + start + 1]
-                raw = doc.source.lines[sub.map[0]]
-                sub.meta["column"] = len(raw) - len(raw.lstrip())
-                doc.blocks.append(self._fence(doc, sub, (*containers, "html"), include_at))
-
+    # -- pieces the walker makes ---------------------------------------------------------------
     def _fence(
         self,
         doc: Document,
-        token: Token,
+        fence: Fence,
         containers: tuple[str, ...],
         include_at: dict[int, Include],
     ) -> CodeBlock:
         source = doc.source
-        start, end = token.map or (0, 0)
-        header: FenceHeader = token.meta["header"]
-        column = int(token.meta.get("column", 0))
-        content = token.content[:-1] if token.content.endswith("\n") else token.content
+        start, end = fence.start, fence.end
+        column = _raw_column(source, start, fence.column)
         include = include_at.get(start)
         if include is None:
             # A {* *} include expands into several fences; find the one this belongs to.
@@ -396,36 +338,35 @@ class DocumentBuilder:
                     break
         return CodeBlock(
             kind="include" if include is not None else "fence",
-            lang=header.lang,
-            header=header,
+            lang=fence.header.lang,
+            header=fence.header,
             span=include.span if include is not None else source.span(start, column),
-            text=content,
+            text=fence.code.s,
             page=doc.rel,
             container=containers,
-            end_line=source.origin(max(end - 1, start)).line,
+            end_line=source.origin(max(end, start)).line,
             source=source,
             first=start + 1,
         )
 
     def _indented(
-        self, doc: Document, token: Token, containers: tuple[str, ...]
+        self, doc: Document, code: Text, row: int, containers: tuple[str, ...]
     ) -> CodeBlock | None:
-        start, _ = token.map or (0, 0)
-        content = token.content.rstrip("\n")
+        content = code.s.rstrip("\n")
         if not self.indented_headers or not content:
             return None
         head, _, rest = content.partition("\n")
         match = _CODEHILITE_HEADER.match(head)
         if not (match and match.group("lang")):
             return None
-        first = start
+        first = code.row
         if not match.group("path"):  # a mock shebang is removed from the rendered code
-            content, first = rest, start + 1
+            content, first = rest, first + 1
         return CodeBlock(
             "indented",
             match.group("lang"),
             None,
-            doc.source.span(start, 0),
+            doc.source.span(row, 0),
             content,
             doc.rel,
             containers,
@@ -433,13 +374,11 @@ class DocumentBuilder:
             first=first,
         )
 
-    def _heading(
-        self, doc: Document, token: Token, inline: Token, containers: tuple[str, ...]
-    ) -> None:
-        start = (token.map or (0, 0))[0]
-        text = inline.content
+    def _heading(self, doc: Document, node: Node, containers: tuple[str, ...]) -> None:
+        start = int(node.meta.get("row", node.text.row if node.text else 0))
+        text = node.text.s if node.text else ""
         explicit = None
-        attrs = _HEADING_ATTRS.search(text)
+        attrs = _HEADING_ATTRS.search(text) if self.attr_ids else None
         if attrs:
             ids = _attr_ids(attrs.group(1))  # '{#id}' and '{ id=id }' alike; the last wins
             if ids:
@@ -449,7 +388,7 @@ class DocumentBuilder:
         column = len(line_text) - len(line_text.lstrip())
         doc.headings.append(
             Heading(
-                int(token.tag[1]),
+                int(node.tag[1]),
                 text.strip(),
                 doc.source.span(start, column),
                 explicit,
@@ -457,13 +396,15 @@ class DocumentBuilder:
             )
         )
 
-    def _links(self, doc: Document, inline: Token) -> None:
-        children = inline.children or []
-        if not any(child.type in _INLINE_WANTED for child in children):
-            return  # most inline tokens: text only
-        mapper = _InlineMapper(doc.source, inline)
+    def _links(self, doc: Document, content: Text, env: dict[str, Any]) -> None:
+        if not any(c in content.s for c in "[<!h"):
+            return
+        tokens = parse_inline(content.s, self.settings, env)
+        if not any(child.type in _INLINE_WANTED for child in tokens):
+            return  # most inline text: no links
+        mapper = _InlineMapper(doc.source, content)
         state: StateInline | None = None
-        for number, child in enumerate(children):
+        for number, child in enumerate(tokens):
             pos = (child.meta or {}).get("pos")
             if child.type in ("link_open", "image"):
                 attr = "href" if child.type == "link_open" else "src"
@@ -473,17 +414,16 @@ class DocumentBuilder:
                 else:
                     kind = "autolink" if child.markup == "autolink" else "link"
                 end = (child.meta or {}).get("end")
-                if kind == "autolink" or (end is not None and inline.content[end - 1] == ")"):
+                if kind == "autolink" or (end is not None and content.s[end - 1] == ")"):
                     reference = None  # '[text](url)' ends with ')', '[text][label]' with ']'
                 else:
                     if state is None:
-                        state = StateInline(inline.content, make_parser(self.settings), {}, [])
+                        state = StateInline(content.s, make_parser(self.settings), {}, [])
                     reference = _reference_label(state, pos)
                 doc.links.append(Link(kind, target, mapper.span(pos), reference=reference))
-                self._inline_attrs(doc, children, number, mapper, pos, target)
+                self._inline_attrs(doc, tokens, number, mapper, pos, target)
             elif child.type == "html_inline" and pos is not None:
-                span = mapper.span(pos)
-                self._html(doc, child.content, None, span)
+                self._html(doc, child.content, None, mapper.span(pos))
             elif child.type == "footnote_ref":
                 label = str((child.meta or {}).get("label") or "")
                 sub = int((child.meta or {}).get("subId", 0))
@@ -525,14 +465,14 @@ class DocumentBuilder:
             source = "autorefs" if autorefs else "attr_list"
             doc.anchors.append(Anchor(value, mapper.span(pos), source))
 
-    def _block_attrs(self, doc: Document, inline: Token) -> None:
+    def _block_attrs(self, doc: Document, content: Text) -> None:
         """A paragraph that ends with a ``{: #id }`` line (attr_list) gets that id."""
-        if not self.attr_ids or "{" not in inline.content:
+        if not self.attr_ids or "{" not in content.s:
             return
-        match = _ATTR_BLOCK.search(inline.content)
+        match = _ATTR_BLOCK.search(content.s)
         if match is None:
             return
-        start = (inline.map or (0, 0))[0] + inline.content.count("\n", 0, match.start(1))
+        start = content.position(match.start(1))[0]
         line_text = doc.source.lines[start] if start < len(doc.source.lines) else ""
         for value in _attr_ids(match.group(1)):
             column = max(line_text.find("#" + value), 0)
@@ -558,43 +498,181 @@ class DocumentBuilder:
                 kind = "html" if attr == "href" else "html-image"
                 doc.links.append(Link(kind, value, span, text=tag))
 
-    def _tab(
-        self,
-        doc: Document,
-        token: Token,
-        index: int,
-        path: tuple[int, ...],
-        heading_paths: list[tuple[int, ...]],
-        sets: list[int],
-    ) -> None:
-        flags = str((token.meta or {}).get("flags", ""))
-        if sets[2] == index - 1 and "!" not in flags and sets[1]:
-            sets[1] += 1
+
+class _Walker:
+    """Walks a parsed page in document order and fills the :class:`Document`."""
+
+    def __init__(self, builder: DocumentBuilder, doc: Document, parsed: Parsed) -> None:
+        self.builder = builder
+        self.doc = doc
+        self.parsed = parsed
+        self.inline = builder.settings.inline
+        self.include_at = {inc.first_line: inc for inc in doc.includes if inc.kind == "variants"}
+        self.previous_skip = False
+        self.heading_paths: list[tuple[int, ...]] = []
+        self.env: dict[str, Any] = {}
+        if self.inline:
+            self.env = self._inline_env()
+
+    def _inline_env(self) -> dict[str, Any]:
+        references: dict[str, dict[str, Any]] = {}
+        doc = self.doc
+        for label, target, where in self.parsed.references:
+            key = normalizeReference(label)
+            if not key:
+                continue
+            row = where.row
+            raw = doc.source.lines[row] if row < len(doc.source.lines) else ""
+            references[key] = {"href": target, "title": "", "map": [row, row + 1]}
+            earlier = doc.references.pop(key, None)
+            if earlier is not None:
+                earlier.shadowed = True
+                doc.references[f"{key}\x00{earlier.span.line}"] = earlier
+            doc.references[key] = Reference(
+                key, target, doc.source.span(row, max(raw.find("["), 0))
+            )
+        env: dict[str, Any] = {"references": references}
+        if self.parsed.footnote_labels:
+            labels = self.parsed.footnote_labels
+            env["footnotes"] = {"refs": {f":{label}": -1 for label in labels}}
+        return env
+
+    def run(self) -> None:
+        self.node(self.parsed.root, (), ())
+        for node in self.parsed.footnotes.values():
+            self.node(node, ("footnote",), (id(node),))
+        doc = self.doc
+        for note in self.parsed.notes:
+            column = _raw_column(doc.source, note.row, note.column)
+            doc.notes.append(
+                (
+                    doc.source.span(note.row, column),
+                    FenceNote(
+                        note.row,
+                        column,
+                        note.lang,
+                        note.header,
+                        note.reason,
+                        note.hint,
+                        claimed=note.claimed,
+                    ),
+                )
+            )
+        doc.notes.sort(key=lambda item: (item[1].line, item[1].column))
+        if self.inline:
+            for link in doc.links:
+                if link.reference is not None and link.reference in doc.references:
+                    doc.references[link.reference].used += 1
+
+    def node(self, node: Node, containers: tuple[str, ...], path: tuple[int, ...]) -> None:
+        tag = node.tag
+        kind = node.meta.get("kind")
+        name = _CONTAINER_NAMES.get(kind or tag)
+        if kind == "tabset":
+            name = None
+        if name is not None:
+            containers = (*containers, name)
+            path = (*path, id(node))
+        if kind == "tab" and self.inline:
+            self._tab(node, path)
+        if tag in _HEADINGS:
+            self.builder._heading(self.doc, node, containers)
+            self.heading_paths.append(path)
+            if node.text is not None:
+                self.text(node.text, containers, paragraph=False)
+        elif tag == "pre":
+            code = node.children[0] if node.children else None
+            if code is not None and code.text is not None:
+                self.code(code.text, int(node.meta.get("row", code.text.row)), containers)
         else:
-            sets[0] += 1
-            sets[1] = 1
+            if node.text is not None:
+                self.text(node.text, containers, paragraph=tag == "p")
+            for raw in node.meta.get("raw_text", ()):
+                if not node.meta.get("atomic"):
+                    self.text(raw, containers, paragraph=False, fences=False)
+            for child in node.children:
+                self.node(child, containers, path)
+                if child.tail is not None:
+                    self.text(child.tail, containers, paragraph=False)
+
+    def code(self, text: Text, row: int, containers: tuple[str, ...]) -> None:
+        doc = self.doc
+        doc.indented_blocks += 1
+        block = self.builder._indented(doc, text, row, containers)
+        if block is not None:
+            block.skip_comment = self.previous_skip
+            doc.blocks.append(block)
+        else:
+            doc.plain_code.append(text.s)
+        self.previous_skip = False
+
+    def text(
+        self, text: Text, containers: tuple[str, ...], *, paragraph: bool, fences: bool = True
+    ) -> None:
+        s = text.s
+        if "\x02" in s:
+            pieces = []
+            last = 0
+            for match in _PLACEHOLDER.finditer(s):
+                pieces.append(text[last : match.start()])
+                last = match.end()
+                self.placeholder(int(match.group(1)), containers, rendered=fences)
+            pieces.append(text[last:])
+            text = Text.join(" " * len(match.group(0)), pieces)
+            if not text.s.strip():
+                return
+        if not text.s.strip():
+            return
+        self.previous_skip = False
+        if self.inline:
+            self.builder._links(self.doc, text, self.env)
+            if paragraph:
+                self.builder._block_attrs(self.doc, text)
+
+    def placeholder(self, number: int, containers: tuple[str, ...], *, rendered: bool) -> None:
+        doc = self.doc
+        fence = self.parsed.fences.get(number)
+        if fence is not None:
+            if rendered and fence.rendered:
+                block = self.builder._fence(doc, fence, containers, self.include_at)
+                block.skip_comment = self.previous_skip
+                doc.blocks.append(block)
+                if block.header is not None and block.header.id and self.builder.attr_ids:
+                    # '``` { .sh #example }': superfences puts the id on the rendered block.
+                    doc.anchors.append(Anchor(block.header.id, block.span, "attr_list"))
+            self.previous_skip = False
+            return
+        raw = self.parsed.html.get(number)
+        if raw is None:
+            return
+        text = raw.text
+        if self.inline:
+            self.builder._html(doc, text.s, text.row, None)
+        if raw.comment:
+            self.previous_skip = bool(_SKIP_COMMENT.search(text.s))
+            return
+        inner = (*containers, "html")
+        if raw.node is not None:
+            self.node(raw.node, inner, ())
+        elif "\x02" in text.s:
+            for match in _PLACEHOLDER.finditer(text.s):
+                self.placeholder(int(match.group(1)), inner, rendered=rendered)
+        self.previous_skip = False
+
+    def _tab(self, node: Node, path: tuple[int, ...]) -> None:
+        doc = self.doc
         heading = None
-        for number in range(len(heading_paths) - 1, -1, -1):
-            if path[: len(heading_paths[number])] == heading_paths[number]:
+        for number in range(len(self.heading_paths) - 1, -1, -1):
+            if path[: len(self.heading_paths[number])] == self.heading_paths[number]:
                 heading = number
                 break
-        start = (token.map or (0, 0))[0]
+        start = int(node.meta.get("row", 0))
         line_text = doc.source.lines[start] if start < len(doc.source.lines) else ""
         column = len(line_text) - len(line_text.lstrip())
-        title = str((token.meta or {}).get("title") or "")
-        doc.tabs.append(Tab(title, doc.source.span(start, column), sets[0], sets[1], heading))
-
-    def _references(self, doc: Document, env: dict[str, Any]) -> None:
-        """Reference definitions, with the line each one is written on."""
-        for label, ref in (env.get("references") or {}).items():
-            start = int((ref.get("map") or [0])[0])
-            raw = doc.source.lines[start] if start < len(doc.source.lines) else ""
-            column = max(raw.find("["), 0)
-            target = str(ref.get("href", ""))
-            doc.references[label] = Reference(label, target, doc.source.span(start, column))
-        for link in doc.links:
-            if link.reference is not None and link.reference in doc.references:
-                doc.references[link.reference].used += 1
+        title = str(node.meta.get("title") or "")
+        span = doc.source.span(start, column)
+        index = int(node.meta.get("index", 1))
+        doc.tabs.append(Tab(title, span, int(node.meta.get("set", 1)), index, heading))
 
 
 #: The inline tokens :meth:`DocumentBuilder._links` reads.
@@ -602,41 +680,29 @@ _INLINE_WANTED = frozenset(("link_open", "image", "html_inline", "footnote_ref")
 
 
 class _InlineMapper:
-    """Maps an offset in an inline token's content to a span in the raw file."""
+    """Maps an offset in a piece of inline text to a span in the raw file."""
 
-    def __init__(self, source: Source, inline: Token) -> None:
+    def __init__(self, source: Source, content: Text) -> None:
         self.source = source
-        self.start = (inline.map or (0, 0))[0]
-        self.content = inline.content
-        self.line_offsets: list[int] = [0]
-        found = self.content.find("\n")
-        while found >= 0:
-            self.line_offsets.append(found + 1)
-            found = self.content.find("\n", found + 1)
-        self.first_offset = int((inline.meta or {}).get("offset", -1))
+        self.content = content
 
     def span(self, pos: int | None) -> Span:
-        if pos is None:
-            return self.source.span(self.start, 0)
-        import bisect
+        row, column = self.content.position(pos or 0)
+        return self.source.span(row, _raw_column(self.source, row, column))
 
-        row = bisect.bisect_right(self.line_offsets, pos) - 1
-        col_in_content = pos - self.line_offsets[row]
-        index = self.start + row
-        raw = self.source.lines[index] if index < len(self.source.lines) else ""
-        end = (
-            self.line_offsets[row + 1] - 1
-            if row + 1 < len(self.line_offsets)
-            else len(self.content)
-        )
-        piece = self.content[self.line_offsets[row] : end]
-        if row == 0 and self.first_offset >= 0:
-            base = self.first_offset
-        elif piece and raw.rstrip().endswith(piece.rstrip()):
-            base = len(raw.rstrip()) - len(piece.rstrip())
-        else:
-            base = len(raw) - len(raw.lstrip())
-        return self.source.span(index, base + col_in_content)
+
+def _raw_column(source: Source, row: int, column: int) -> int:
+    """The raw column of ``column`` in line ``row``, where Python-Markdown expanded tabs."""
+    lines = source.lines
+    raw = lines[row] if row < len(lines) else ""
+    if "\t" not in raw:
+        return column
+    width = 0
+    for index, char in enumerate(raw):
+        if width >= column:
+            return index
+        width += 4 - width % 4 if char == "\t" else 1
+    return len(raw)
 
 
 def _reference_label(state: StateInline, pos: int | None) -> str | None:
@@ -696,12 +762,6 @@ def _code_lines(source: Source, first: int, content: str) -> list[CodeLine]:
             origin = source.origin(index)
             lines.append(CodeLine(text, origin.path, origin.line, max(column - origin.shift, 0)))
     return lines
-
-
-def _is_skip_comment(token: Token | None) -> bool:
-    return bool(
-        token is not None and token.type == "html_block" and _SKIP_COMMENT.search(token.content)
-    )
 
 
 def unreadable(rel: str, problem: Finding) -> Finding:  # pragma: no cover - thin helper

@@ -173,6 +173,8 @@ class LinkChecker:
             found.extend(self.link(page, link))
         for ref in doc.references.values():
             unused = "" if ref.used else " (the reference is never used)"
+            if ref.shadowed:
+                unused = " (a later definition of the same label is the one links use)"
             link = Link("link", ref.target, ref.span, reference=ref.label)
             for finding in self.link(page, link):
                 found.append(

@@ -1,0 +1,238 @@
+"""One page through Python-Markdown's pipeline: whitespace, fences, raw HTML, then blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..lazyre import lazy
+from .blocks import (
+    PLACEHOLDER,
+    PLACEHOLDER_LINE,
+    TAB,
+    WORK_PER_LINE,
+    BlockParser,
+    Processor,
+    core_processors,
+)
+from .containers import Admonition, Details, Tabbed
+from .fences import Fence, FencedCode, Note, SuperFences
+from .genblocks import BLOCK_LEVEL, Blocks, block_types
+from .text import Text
+from .tree import Node
+
+_HTML_START = lazy(r"^[ ]{0,3}<(?P<tag>[A-Za-z][\w-]*)(?P<attrs>(?:\s[^>]*)?)/?>|^[ ]{0,3}<!--")
+_MARKDOWN_ATTR = lazy(r"""\smarkdown(?:\s*=\s*(?:"[^"]*"|'[^']*'|\S+))?""")
+_FOOTNOTE = lazy(r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$", 8)  # re.MULTILINE
+
+
+@dataclass
+class RawHtml:
+    """A raw HTML block the HTML preprocessor set aside (a comment, or a block-level tag)."""
+
+    text: Text
+    comment: bool
+    inner: Text | None = None
+    """With md_in_html and a ``markdown`` attribute: the Markdown between the tags."""
+    node: Node | None = None
+
+
+@dataclass
+class Parsed:
+    root: Node
+    fences: dict[int, Fence]
+    notes: list[Note]
+    html: dict[int, RawHtml]
+    references: list[tuple[str, str, Text]] = field(default_factory=list)
+    footnotes: dict[str, Node] = field(default_factory=dict)
+    footnote_labels: list[str] = field(default_factory=list)
+    """Every defined label, the unrendered nested ones too (references to them resolve)."""
+
+
+def normalize(text: str) -> list[str]:
+    """Python-Markdown's ``NormalizeWhitespace``: tabs expanded, blank lines emptied."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out = []
+    for number, line in enumerate(lines):
+        if "\t" in line:
+            line = line.expandtabs(TAB)
+        if number and line and not line.strip(" "):
+            line = ""
+        out.append(line)
+    return [*out, "", ""]
+
+
+class _Footnotes(Processor):
+    """``footnotes``: definitions leave the flow; their blocks are parsed at the page's end."""
+
+    def test(self, parent: Node, block: Text) -> bool:
+        return True
+
+    def run(self, parent: Node, blocks: list[Text]) -> bool:
+        block = blocks.pop(0)
+        match = _FOOTNOTE.search(block.s)
+        if match is None:
+            blocks.insert(0, block)
+            return False
+        found: dict[str, Text] = self.parser.env.setdefault("footnotes", {})
+        preceding = block[: match.start()]
+        for other in _FOOTNOTE.finditer(block.s, match.end()):
+            if block.s[match.end() : other.start()].strip("\n"):
+                break
+            found[match.group(1)] = block[match.start(2) : match.end(2)].rstrip()
+            match = other
+        label = match.group(1)
+        pieces = [block[match.start(2) : match.end(2)]]
+        rest = block[match.end() :].lstrip("\n")
+        following = _FOOTNOTE.search(rest.s)
+        if following:
+            before = rest[: following.start()].rstrip("\n")
+            pieces[0] = Text.join("\n", [pieces[0], _loose(before)]).lstrip("\n")
+            blocks.insert(0, rest[following.start() :])
+        else:
+            pieces[0] = Text.join("\n", [pieces[0], _loose(rest)]).strip("\n")
+            while blocks and blocks[0].startswith(" " * 4):
+                nxt = blocks.pop(0)
+                inner = _FOOTNOTE.search(nxt.s)
+                if inner:
+                    pieces.append(_loose(nxt[: inner.start()].rstrip("\n")))
+                    blocks.insert(0, nxt[inner.start() :])
+                    break
+                pieces.append(_loose(nxt))
+        found[label] = Text.join("\n\n", pieces).rstrip()
+        if preceding.s.strip():
+            blocks.insert(0, preceding.rstrip("\n"))
+        return True
+
+
+def _loose(text: Text) -> Text:
+    lines = text.lines()
+    return Text.join("\n", [line[4:] if line.s.startswith("    ") else line for line in lines])
+
+
+def build_parser(settings: Any, fences: dict[int, Fence] | None) -> BlockParser:
+    parser = BlockParser()
+    revert = _reverter(fences) if fences is not None else None
+    for processor, priority in core_processors(parser, revert):
+        parser.register(processor, priority)
+    if settings.footnotes:
+        parser.register(_Footnotes(parser), 17)
+    containers: list[tuple[str, Processor]] = []
+    if settings.admonition:
+        containers.append(("admonition", Admonition(parser)))
+    if settings.details:
+        containers.append(("details", Details(parser)))
+    if settings.tabbed:
+        containers.append(("tabbed", Tabbed(parser, settings.tabbed_alternate)))
+    order = {name: number for number, name in enumerate(settings.extension_order)}
+    containers.sort(key=lambda item: order.get(item[0], len(order)))
+    for _, processor in containers:
+        parser.register(processor, 105)
+    if settings.blocks:
+        types = block_types(settings.blocks, settings.block_types)
+        parser.register(Blocks(parser, types, settings.block_tab_alternate), 89.99)
+    return parser
+
+
+def _reverter(fences: dict[int, Fence]) -> Any:
+    """superfences' ``revert_greedy_fences``: a fence inside indented code is text again."""
+
+    def revert(block: Text) -> Text:
+        if "\x02" not in block.s:
+            return block
+        lines: list[Text] = []
+        for line in block.lines():
+            match = PLACEHOLDER_LINE.match(line.s)
+            fence = fences.get(int(match.group(2))) if match else None
+            if match is None or fence is None or not fence.original:
+                lines.append(line)
+                continue
+            cut = max(fence.indent - len(match.group(1)), 0)
+            lines.extend(original[cut:] for original in fence.original)
+            fence.rendered = False
+        return Text.join("\n", lines)
+
+    return revert
+
+
+def _html_blocks(
+    text: Text, md_in_html: bool, counter: list[int]
+) -> tuple[Text, dict[int, RawHtml]]:
+    """Set aside raw HTML blocks that start a line: comments, and block-level elements to
+    their closing tag (the HTML preprocessor does this before any block is parsed)."""
+    lines = text.lines()
+    out: list[Text] = []
+    found: dict[int, RawHtml] = {}
+    index = 0
+    previous_blank = True
+    while index < len(lines):
+        line = lines[index]
+        match = _HTML_START.match(line.s) if previous_blank or not out else None
+        tag = match.group("tag").lower() if match and match.group("tag") else None
+        if match is None or (tag is not None and tag not in BLOCK_LEVEL):
+            out.append(line)
+            previous_blank = not line.s.strip()
+            index += 1
+            continue
+        end = index
+        if tag is None:
+            while end < len(lines) and "-->" not in lines[end].s:
+                end += 1
+        else:
+            depth = 0
+            opener = lazy(rf"<{tag}(?=[\s>/])|</{tag}\s*>", 2)  # re.IGNORECASE
+            while end < len(lines):
+                for hit in opener.finditer(lines[end].s):
+                    depth += -1 if hit.group(0).startswith("</") else 1
+                if depth <= 0:
+                    break
+                end += 1
+        end = min(end, len(lines) - 1)
+        block = Text.join("\n", lines[index : end + 1])
+        number = counter[0]
+        counter[0] += 1
+        raw = RawHtml(block, tag is None)
+        markdown = tag is not None and _MARKDOWN_ATTR.search(match.group("attrs") or "")
+        if md_in_html and markdown and end > index:
+            raw.inner = Text.join("\n", lines[index + 1 : end])
+        found[number] = raw
+        out.append(Text.synthetic(PLACEHOLDER.format(number), line.row))
+        out.append(Text.synthetic("", line.row))
+        previous_blank = True
+        index = end + 1
+    return Text.join("\n", out), found
+
+
+def parse_page(text: str, settings: Any) -> Parsed:
+    lines = normalize(text)
+    counter = [0]
+    if settings.superfences:
+        result = SuperFences(
+            settings.relaxed_headers, settings.exec_extra, settings.claimed_by
+        ).run(lines, counter)
+    elif settings.fenced_code:
+        result = FencedCode().run(Text.of_lines(lines), counter)
+    else:
+        from .fences import FenceResult
+
+        result = FenceResult(Text.of_lines(lines), {}, [])
+    body, html = _html_blocks(result.text, settings.md_in_html, counter)
+    parser = build_parser(settings, result.fences if settings.superfences else None)
+    parser.budget = WORK_PER_LINE * (len(lines) + 10)
+    for raw in html.values():
+        if raw.inner is not None:
+            raw.node = Node("div")
+            parser.parse_chunk(raw.node, raw.inner)
+    root = parser.parse_document(body)
+    parsed = Parsed(root, result.fences, result.notes, html)
+    # The footnotes tree processor parses each definition under a surrogate <div> (not its
+    # <li>: list processors treat an <li> parent specially). Definitions found while doing so
+    # are not rendered: it only walks the definitions the page's own blocks made.
+    for label, content in list(parser.env.get("footnotes", {}).items()):
+        node = Node("div")
+        node.meta.update(kind="footnote", row=content.row, label=label)
+        parser.parse_chunk(node, content)
+        parsed.footnotes[label] = node
+    parsed.references = parser.env.get("references", [])
+    parsed.footnote_labels = list(parser.env.get("footnotes", {}))
+    return parsed

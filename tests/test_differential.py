@@ -1,0 +1,193 @@
+"""docgates' source model against Python-Markdown itself, on generated and on named pages.
+
+Each generated page nests every container the parser knows (lists with 2-, 3- and 4-space
+continuation, ordered and bullet; ``!!!``, ``???``, ``???+``, ``===``, block quotes, ``///``
+blocks, footnotes) with every fence variant, and the malformed run adds unclosed fences,
+closers that are mis-indented, too long or carry an info string, tabs, lines outdented inside
+a fence and fences on a list marker's line. The oracle is Python-Markdown configured by MkDocs'
+own ``markdown_extensions`` option (``tests/differential.py``); the comparison is every Python
+block with its first line and text, every marker inside any code block, each heading with its
+id, and every link and image target.
+
+The normal run is bounded (``DOCGATES_DIFFERENTIAL_EXAMPLES`` pages per setup and kind,
+default 100, with a fixed seed); the long run sets it, e.g. to 10000, and
+``DOCGATES_DIFFERENTIAL_SEED`` to explore new pages (docs/gates/code.md, "How the parser is
+proven"). Hypothesis shrinks a disagreement to a small page before reporting it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+
+import pytest
+
+pytest.importorskip("mkdocs")
+pytest.importorskip("pymdownx")
+
+from hypothesis import HealthCheck, Phase, given, reject, seed, settings
+
+from tests.differential import (
+    CONFIGS,
+    Page,
+    RendererFailed,
+    compare,
+    model,
+    oracle,
+    strategies,
+    write,
+)
+
+EXAMPLES = int(os.environ.get("DOCGATES_DIFFERENTIAL_EXAMPLES", "100"))
+SEED = int(os.environ.get("DOCGATES_DIFFERENTIAL_SEED", "14"))
+PROFILE = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    phases=[Phase.generate, Phase.shrink],
+    suppress_health_check=list(HealthCheck),
+)
+
+#: Constructs whose disagreements are documented as known limits (docs/gates/code.md).
+#: Empty: every construct the generator writes agrees.
+KNOWN_LIMITS: frozenset[str] = frozenset()
+
+
+def agree(tree: list, config: str) -> None:
+    page = write(tree)
+    if page.constructs & KNOWN_LIMITS:
+        reject()
+    try:
+        problems = compare(page, config)
+    except RendererFailed:
+        reject()  # Python-Markdown itself stops on the page; there is nothing to agree with
+    assert not problems, "\n".join(["page:", page.text, *problems])
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_well_formed_pages_agree(config: str) -> None:
+    @seed(SEED)
+    @PROFILE
+    @given(strategies(malformed=False))
+    def check(tree: list) -> None:
+        agree(tree, config)
+
+    check()
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_malformed_pages_agree(config: str) -> None:
+    @seed(SEED + 1)
+    @PROFILE
+    @given(strategies(malformed=True))
+    def check(tree: list) -> None:
+        agree(tree, config)
+
+    check()
+
+
+# -- the classes the issue names, word for word --------------------------------------------------
+
+
+def page_of(text: str) -> Page:
+    """A hand-written page; ``mNx`` markers are found on the lines that hold them."""
+    page = Page()
+    for line in textwrap.dedent(text).split("\n"):
+        page.add(line)
+    for number, line in enumerate(page.lines, 1):
+        for found in re.findall(r"m(\d+)x", line):
+            page.markers[int(found)] = number
+    page.lines = page.lines[:-1] if page.lines and not page.lines[-1] else page.lines
+    return page
+
+
+def python_lines(text: str, config: str = "material") -> list[int]:
+    page = page_of(text)
+    mine, _ = model(page.text, config)
+    theirs = oracle(page.text, config, page.markers)
+    assert mine == theirs
+    return [line for line, _ in mine.code]
+
+
+def test_a_fence_on_a_list_marker_line_is_inline_code() -> None:
+    # Python-Markdown: `- ```python` is a list item whose text holds inline code.
+    assert python_lines("- ```python\n  x = 1  # m1x\n  ```\n") == []
+
+
+def test_two_space_content_under_a_list_item_leaves_the_item() -> None:
+    # `  !!! note` is not at a line start for the admonition, so it is paragraph text, and
+    # what sits under it (6 spaces) is an indented code block: the fence there is text.
+    page = """\
+    - Item
+
+      !!! note
+
+          ```python
+          x = = 1  # m1x
+          ```
+    """
+    assert python_lines(page) == []
+
+
+def test_four_space_content_under_a_list_item_stays_in_it() -> None:
+    page = """\
+    - Item
+
+        !!! note
+
+            ```python
+            x = 1  # m1x
+            ```
+    """
+    assert python_lines(page) == [6]
+
+
+def test_a_nested_admonition_on_the_next_line() -> None:
+    page = """\
+    !!! note
+        !!! tip
+            ```python
+            x = 1  # m1x
+            ```
+    """
+    assert python_lines(page) == [4]
+
+
+def test_an_unclosed_fence_earlier_changes_the_rest_of_the_page() -> None:
+    # The ```` fence never closes: the ``` lines below are its content, not a new block.
+    page = """\
+    ````python
+    a = 1  # m1x
+
+    ```python
+    b = 2  # m2x
+    ```
+    """
+    assert python_lines(page) == []
+
+
+def test_a_mis_indented_closer_runs_the_fence_on() -> None:
+    page = """\
+    ```python
+    a = 1  # m1x
+     ```
+    b = 2  # m2x
+    ```
+    """
+    assert python_lines(page) == [2]
+
+
+def test_without_superfences_nested_fences_are_not_code() -> None:
+    page = """\
+    !!! note
+
+        ```python
+        a = 1  # m1x
+        ```
+
+    ```python
+    b = 2  # m2x
+    ```
+    """
+    assert python_lines(page, "fenced") == [8]
