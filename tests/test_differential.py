@@ -10,7 +10,7 @@ block with its first line and text, every marker inside any code block, each hea
 id, and every link and image target.
 
 The normal run is bounded (``DOCGATES_DIFFERENTIAL_EXAMPLES`` pages per setup and kind,
-default 100, with a fixed seed); the long run sets it, e.g. to 10000, and
+default 60, with a fixed seed); the long run sets it, e.g. to 10000, and
 ``DOCGATES_DIFFERENTIAL_SEED`` to explore new pages (docs/gates/code.md, "How the parser is
 proven"). Hypothesis shrinks a disagreement to a small page before reporting it.
 """
@@ -39,7 +39,7 @@ from tests.differential import (
     write,
 )
 
-EXAMPLES = int(os.environ.get("DOCGATES_DIFFERENTIAL_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("DOCGATES_DIFFERENTIAL_EXAMPLES", "60"))
 SEED = int(os.environ.get("DOCGATES_DIFFERENTIAL_SEED", "14"))
 PROFILE = settings(
     max_examples=EXAMPLES,

@@ -56,9 +56,15 @@ class BlockParser:
         self.budget = 0
 
     def register(self, processor: Processor, priority: float) -> None:
+        """Add a processor; equal priorities keep the order they were registered in."""
         self._registered.append((priority, len(self._registered), processor))
-        self._registered.sort(key=lambda item: (-item[0], item[1]))
-        self.processors = [item[2] for item in self._registered]
+        self.processors = []
+
+    def _sorted(self) -> list[Processor]:
+        if not self.processors:
+            self._registered.sort(key=lambda item: (-item[0], item[1]))
+            self.processors = [item[2] for item in self._registered]
+        return self.processors
 
     def isstate(self, state: str) -> bool:
         return bool(self.state) and self.state[-1] == state
@@ -78,7 +84,7 @@ class BlockParser:
                 self.budget -= 1
                 if self.budget < 0:
                     raise TooComplex
-                for processor in self.processors:
+                for processor in self.processors or self._sorted():
                     if (
                         processor.test(parent, blocks[0])
                         and processor.run(parent, blocks) is not False

@@ -54,6 +54,7 @@ _FENCED_BLOCK = lazy(
 _FENCE_LIKE = lazy(r"^[> \t]*(`{3,}|~{3,})(.*)$")
 _PREFIX_CHARS = (">", " ", "\t")
 PLACEHOLDER_START = "\x02wzxhzdk:"
+_PREFIX = lazy(r"[> \t]*")
 
 
 @dataclass
@@ -70,7 +71,7 @@ class Fence:
     """The opener's virtual whitespace (spaces and ``>``), which every content line carries."""
     header: FenceHeader
     code: Text
-    original: list[Text] = field(default_factory=list)
+    original: list[tuple[str, int]] = field(default_factory=list)
     """The fence's lines as written, to put back when an indented code block takes it."""
     rendered: bool = True
 
@@ -113,13 +114,13 @@ class SuperFences:
     def run(self, lines: list[str], counter: list[int]) -> FenceResult:
         fences: dict[int, Fence] = {}
         notes: list[Note] = []
-        out: list[Text] = []
+        out: list[tuple[str, int, int]] = []
         # The open fence: (start row, ws, ws_len, virtual length, quote level, marker, header)
         state: tuple[int, str, int, int, int, str, FenceHeader] | None = None
-        code: list[Text] = []
+        code: list[tuple[str, int, int]] = []
         empty_lines = 0
         suspicious: list[tuple[int, str]] = []
-        pending: list[Text] = []  # the open fence's lines, kept until it closes or not
+        pending: list[tuple[str, int]] = []  # the open fence's lines, until it closes or not
 
         def abandon() -> None:
             nonlocal state
@@ -135,18 +136,17 @@ class SuperFences:
                     f"Close it with a line of exactly '{marker}' at the same indentation.",
                 )
             )
-            out.extend(pending)
+            out.extend((line, row, 0) for line, row in pending)
             pending.clear()
             state = None
 
         for row, line in enumerate(lines):
-            here = Text(line, ((0, row, 0),))
+            here = (line, row, 0)
             if state is None:
-                ws_len = 0
-                for char in line:
-                    if char not in _PREFIX_CHARS:
-                        break
-                    ws_len += 1
+                ws_len = _PREFIX.match(line).end()  # type: ignore[union-attr]
+                if line[ws_len : ws_len + 3] not in ("```", "~~~"):
+                    out.append(here)
+                    continue
                 ws = line[:ws_len].expandtabs(4)
                 match = _NESTED_START.match(line, ws_len)
                 if match is None:
@@ -161,18 +161,34 @@ class SuperFences:
                 reason = rejection(
                     header, superfences=True, relaxed=self.relaxed, extra_options=self.extra
                 )
-                if reason:
+                if reason and self.claimed_by:
+                    # A hook may turn the header into one MkDocs renders (a project's own
+                    # 'toml config-example' fences): reading the fence as text would make
+                    # everything up to the next fence code, headings included.
                     notes.append(
-                        Note(row, ws_len, header.lang, header.raw, reason, _header_hint(header))
+                        Note(
+                            row,
+                            ws_len,
+                            header.lang,
+                            header.raw,
+                            f"{reason}, but {self.claimed_by} may rewrite it before MkDocs "
+                            "renders the page, so docgates reads it as a fence; it is checked "
+                            "only by `mkdocs build` with the plugins",
+                            None,
+                            claimed=True,
+                        )
                     )
+                elif reason:
+                    hint = _header_hint(header)
+                    notes.append(Note(row, ws_len, header.lang, header.raw, reason, hint))
                     out.append(here)
                     continue
                 state = (row, ws, ws_len, len(ws), ws.count(">"), marker, header)
                 code, empty_lines, suspicious = [], 0, []
-                pending = [here]
+                pending = [(line, row)]
                 continue
             start, ws0, ws0_len, virtual, quote_level0, marker, header = state
-            pending.append(here)
+            pending.append((line, row))
             # parse_fence_line: the line's prefix, up to the opener's virtual length
             length = taken = index = 0
             prefix: list[str] = []
@@ -198,7 +214,7 @@ class SuperFences:
                     abandon()
                     continue
                 if content == "":
-                    code.append(here[taken:])
+                    code.append((line[taken:], row, taken))
                     empty_lines += 1
                     continue
                 if len(ws) < ws0_len or (empty_lines and quote_level < quote_level0):
@@ -208,7 +224,7 @@ class SuperFences:
             elif quote_level == 0:
                 if not (ws + content).strip():
                     empty_lines += 1
-                    code.append(here[taken:])
+                    code.append((line[taken:], row, taken))
                     continue
                 if len(ws) != virtual and content != "":
                     abandon()
@@ -219,17 +235,17 @@ class SuperFences:
                 continue
             if not closed:
                 empty_lines = 0
-                code.append(here[taken:])
+                code.append((line[taken:], row, taken))
                 run = len(content) - len(content.lstrip(marker[0]))
                 if run >= 3 and not content.startswith((" ", "\t")):
                     suspicious.append((row, content.strip()))
                 continue
             number = counter[0]
             counter[0] += 1
-            body = Text.join("\n", code)
+            body = Text.of_pieces(code)
             fence = Fence(number, start, row, ws0_len, virtual, header, body, list(pending))
             fences[number] = fence
-            out.append(Text.synthetic(ws0 + PLACEHOLDER.format(number), start))
+            out.append((ws0 + PLACEHOLDER.format(number), start, 0))
             pending = []
             state = None
             for bad_row, text in suspicious:
@@ -250,7 +266,7 @@ class SuperFences:
                 )
         if state is not None:
             abandon()
-        return FenceResult(Text.join("\n", out), fences, notes)
+        return FenceResult(Text.of_pieces(out), fences, notes)
 
 
 class FencedCode:

@@ -148,7 +148,7 @@ def _reverter(fences: dict[int, Fence]) -> Any:
                 lines.append(line)
                 continue
             cut = max(fence.indent - len(match.group(1)), 0)
-            lines.extend(original[cut:] for original in fence.original)
+            lines.extend(Text(text[cut:], ((0, row, cut),)) for text, row in fence.original)
             fence.rendered = False
         return Text.join("\n", lines)
 
@@ -160,6 +160,8 @@ def _html_blocks(
 ) -> tuple[Text, dict[int, RawHtml]]:
     """Set aside raw HTML blocks that start a line: comments, and block-level elements to
     their closing tag (the HTML preprocessor does this before any block is parsed)."""
+    if "<" not in text.s:
+        return text, {}
     lines = text.lines()
     out: list[Text] = []
     found: dict[int, RawHtml] = {}

@@ -32,6 +32,16 @@ class Text:
         return cls("\n".join(lines), anchors)
 
     @classmethod
+    def of_pieces(cls, pieces: Sequence[tuple[str, int, int]]) -> Text:
+        """Lines joined by ``\n``, each given as ``(text, row, column)``."""
+        anchors = []
+        offset = 0
+        for text, row, column in pieces:
+            anchors.append((offset, row, column))
+            offset += len(text) + 1
+        return cls("\n".join([piece[0] for piece in pieces]), anchors)
+
+    @classmethod
     def synthetic(cls, s: str, row: int, column: int = 0) -> Text:
         return cls(s, ((0, row, column),))
 
@@ -62,7 +72,11 @@ class Text:
 
     def __getitem__(self, key: slice) -> Text:
         start, stop, _ = key.indices(len(self.s))
-        if not self.anchors:
+        anchors_all = self.anchors
+        if len(anchors_all) == 1:
+            base, row, column = anchors_all[0]
+            return Text(self.s[start:stop], ((0, row, column + start - base),))
+        if not anchors_all:
             return Text(self.s[start:stop], ())
         first = self._anchor_index(start)
         base, row, column = self.anchors[first]
