@@ -162,3 +162,74 @@ def test_every_format_carries_the_notes(
         suite = ET.fromstring(out.split("\n", 1)[1]).find("testsuite")
         assert suite is not None
         assert suite.findtext("system-out") == f"note: {note}"
+
+
+@pytest.mark.slow
+def test_build_reports_what_the_plugins_report(make_project: MakeProject) -> None:
+    # The config lists no docgates plugin: --build adds the gates after the project's own
+    # plugins. The findings are the ones the plugins logged in a real build, word for word.
+    config = "site_name: Test\nnav:\n  - index.md\nplugins:\n  - search\n"
+    pages = {
+        "docs/index.md": "# Home\n\n[x](#zz)\n\n```python\nx = (\n```\n\n#### Deep\n",
+        "docs/extra.md": "# Extra\n",
+    }
+    root = make_project(pages, config=config)
+    code, out = cli(root, "--build", "--format", "json")
+    (root / "mkdocs.yml").write_text(
+        config + "  - docgates/code\n  - docgates/links\n  - docgates/structure\n"
+    )
+    gated = build(root)
+    assert code == 1
+    assert cli_lines(out) == plugin_lines(gated)
+    assert len(cli_lines(out)) == 4
+    (root / "mkdocs.yml").write_text(config)
+    assert json.loads(out)["notices"] == []
+    # MkDocs' own warnings are notices, and fail --strict as they fail the build.
+    (root / "docs/index.md").write_text("# Home\n\n[x](nope.md)\n")
+    code, out = cli(root, "--build", "--strict", "--format", "json")
+    data = json.loads(out)
+    assert data["notices"] == [
+        "mkdocs build: WARNING: Doc file 'index.md' contains a link 'nope.md', but the target is "
+        "not found among documentation files."
+    ]
+    assert code == 1
+
+
+@pytest.mark.slow
+def test_build_on_a_corpus_build_project(tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[2] / "shared" / "corpus-build" / "mkdocs-static-i18n"
+    if not source.is_dir():
+        pytest.skip("../shared/corpus-build is not available")
+    root = tmp_path / "i18n"
+    shutil.copytree(source, root)
+    code, out = cli(root, "--build", "--format", "json")
+    # The same gates listed after the project's own plugins, built by `mkdocs build`.
+    lines = (root / "mkdocs.yml").read_text().split("\n")
+    start = lines.index("plugins:")
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i] and not lines[i][0].isspace()),
+        len(lines),
+    )
+    lines[end:end] = ["  - docgates/code", "  - docgates/links", "  - docgates/structure"]
+    (root / "mkdocs.yml").write_text("\n".join(lines))
+    # i18n builds the site once per language: the gates report a finding once per build,
+    # --build reports it once.
+    logged = plugin_lines(build(root, "mkdocs", "-d", str(tmp_path / "site")))
+    assert cli_lines(out) == sorted(set(logged))
+    assert logged
+    assert code == (1 if any(f["severity"] == "error" for f in json.loads(out)["findings"]) else 0)
+
+
+@pytest.mark.slow
+def test_build_of_a_strict_config_reports_and_fails(make_project: MakeProject) -> None:
+    # 'strict: true' in the config aborts the build on the gates' warnings: --build still
+    # reports them, says why the build stopped, and fails as the build did.
+    config = "site_name: Test\nstrict: true\nnav:\n  - index.md\n"
+    root = make_project({"docs/index.md": "# Home\n\n#### Deep\n"}, config=config)
+    code, out = cli(root, "--build", "--format", "json")
+    data = json.loads(out)
+    assert [f["rule"] for f in data["findings"]] == ["structure/heading-skip"]
+    assert data["notices"] == [
+        "mkdocs build: Aborted with 1 warnings in strict mode! (the config sets strict: true)"
+    ]
+    assert code == 1

@@ -120,3 +120,75 @@ def test_all_hooks_pass_on_a_clean_project(
     assert code == 0, out
     for name in ("docgates (code, links, structure)", "docgates code", "docgates links"):
         assert f"{name}..." in out, out
+
+
+CHANGE = {
+    "mkdocs.yml": (
+        "site_name: Sample\nmarkdown_extensions:\n  - pymdownx.superfences\n"
+        "  - pymdownx.snippets:\n      base_path: [.]\n"
+    ),
+    "docs/index.md": "# Sample\n\nSee [install](guide.md#install) and [the API](api.md).\n",
+    "docs/guide.md": '# Guide\n\n## Install\n\n```python\n--8<-- "snippets/example.py"\n```\n',
+    "docs/api.md": "# API\n",
+    "docs/other.md": "# Other\n",
+    "snippets/example.py": "x = 1\n",
+}
+
+
+def staged_run(project: Path, hooks: tuple[Path, str, dict[str, str]]) -> tuple[int, str]:
+    """``pre-commit try-repo`` on the staged change, as a commit runs the hook."""
+    repo, sha, env = hooks
+    result = run(
+        [tool("pre-commit"), "try-repo", str(repo), "docgates", "--ref", sha],
+        cwd=project,
+        env=env,
+        timeout=600,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_the_hook_sees_what_a_change_breaks_elsewhere(
+    tmp_path: Path, hooks: tuple[Path, str, dict[str, str]]
+) -> None:
+    project = sample(tmp_path / "sample", CHANGE)
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start", cwd=project)
+
+    def reset() -> None:
+        git("reset", "-q", "--hard", "HEAD", cwd=project)
+
+    # A renamed heading that another page links to: the linking page and line.
+    guide = project / "docs/guide.md"
+    guide.write_text(CHANGE["docs/guide.md"].replace("## Install", "## Setup"))
+    git("add", "-A", cwd=project)
+    code, out = staged_run(project, hooks)
+    assert code == 1, out
+    assert (
+        "docs/index.md:3:5: error: links/anchor-not-found link 'guide.md#install' points to a "
+        "missing anchor '#install' in 'guide.md'"
+    ) in out
+    reset()
+    # A deleted page that another page links to.
+    git("rm", "-q", "docs/api.md", cwd=project)
+    code, out = staged_run(project, hooks)
+    assert code == 1, out
+    assert (
+        "docs/index.md:3:37: error: links/page-not-found link 'api.md': the target 'api.md' is "
+        "not among the documentation files"
+    ) in out
+    reset()
+    # A broken snippet that a page includes.
+    (project / "snippets/example.py").write_text("x = (\n")
+    git("add", "-A", cwd=project)
+    code, out = staged_run(project, hooks)
+    assert code == 1, out
+    assert (
+        "snippets/example.py:1:5: error: code/syntax-error Python block does not compile: '(' "
+        "was never closed: 'x = (' (included by 'docs/guide.md')"
+    ) in out
+    reset()
+    # A clean change passes.
+    (project / "docs/other.md").write_text("# Other\n\nMore words, and [home](index.md).\n")
+    git("add", "-A", cwd=project)
+    code, out = staged_run(project, hooks)
+    assert code == 0, out

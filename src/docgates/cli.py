@@ -192,6 +192,14 @@ def _split_checks(
     help="The external-link cache: a SQLite file, or redis://host:port/db shared by every run "
     "(default: $DOCGATES_CACHE_URL, then the 'external_cache' setting).",
 )
+@click.option(
+    "--build",
+    "build",
+    is_flag=True,
+    help="Run the real MkDocs (or ProperDocs) build in this process, into a temporary folder, "
+    "with the project's plugins and hooks and the docgates gates, and report what the gates "
+    "report (this runs the project's code).",
+)
 def check(
     paths: Sequence[Path],
     config_file: Path | None,
@@ -206,6 +214,7 @@ def check(
     strict: bool,
     shard: Any,
     cache_url: str | None,
+    build: bool,
 ) -> None:
     """Check the documentation in PATHS (a project, a docs folder or Markdown files).
 
@@ -225,7 +234,7 @@ def check(
     overrides: dict[str, dict[str, Any]] | None = {"code": code} if code else None
     if cache_url is not None:
         overrides = {**(overrides or {}), "links": {"external_cache": cache_url}}
-    groups = _group_by_project(list(paths), config_file)
+    groups, deleted = _group_by_project(list(paths), config_file)
     if shard is not None and len(groups) > 1:
         raise click.BadParameter("shard one project at a time", param_hint="--shard")
     reports = []
@@ -236,9 +245,14 @@ def check(
             gates.append("external")
         elif external is False and "external" in gates:
             gates.remove("external")
+        if build:
+            from .commands.build import run_build
+
+            reports.append((project, run_build(project, [g for g in gates if g != "external"])))
+            continue
         engine = Engine(project, settings)
         engine.progress = for_output(fmt)
-        pages = resolve_paths(project, targets) if targets else None
+        pages = _pages_to_check(engine, targets, deleted.get(project.root, []))
         if pages is not None and not pages and shard is None:
             continue
         workers = jobs or (os.cpu_count() or 1)
@@ -271,7 +285,13 @@ def failed(report: Report, *, strict: bool) -> bool:
     warnings the plugins log (they log errors and warnings alike as warnings)."""
     from ._core.findings import Severity
 
-    return report.failed or (strict and report.count(Severity.WARNING) > 0)
+    if report.failed:
+        return True
+    build = report.stats.extra.get("build")
+    if isinstance(build, dict) and build.get("aborted"):
+        return True  # `--build` of a config with 'strict: true' failed as its build does
+    warned = isinstance(build, dict) and bool(build.get("warnings"))
+    return strict and (report.count(Severity.WARNING) > 0 or warned)
 
 
 @main.command()
@@ -523,20 +543,61 @@ def _init_summary(context: Any, changes: list[Any], *, force: bool, written: boo
 
 def _group_by_project(
     paths: list[Path], config_file: Path | None
-) -> list[tuple[Project, list[Path]]]:
+) -> tuple[list[tuple[Project, list[Path]]], dict[Path, list[Path]]]:
+    """The projects the PATHS belong to, each with its PATHS, and the files each change
+    deletes (PATHS that do not exist, and the deletions pre-commit leaves out)."""
+    from ._core.affected import deleted_files, was_tracked
+
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        if not was_tracked(path):
+            raise click.BadParameter(f"'{path}' does not exist", param_hint="PATHS")
+    gone = [*missing, *deleted_files(Path.cwd())]
     if config_file or not paths:
-        start = paths[0] if paths else Path.cwd()
-        return [(load_project(start, config_file=config_file), paths)]
+        start = paths[0] if paths and not missing else Path.cwd()
+        project = load_project(start, config_file=config_file)
+        present = [p for p in paths if p.exists()]
+        return [(project, present)], {project.root: [g.resolve() for g in gone]}
     groups: dict[Path | None, list[Path]] = {}
     for path in paths:
-        if not path.exists():
-            raise click.BadParameter(f"'{path}' does not exist", param_hint="PATHS")
-        groups.setdefault(find_config(path), []).append(path)
+        if path.exists():
+            groups.setdefault(find_config(path), []).append(path)
+    deleted: dict[Path, list[Path]] = {}
+    for path in gone:
+        config = find_config(path)
+        if config is None:
+            continue
+        groups.setdefault(config, [])
+        deleted.setdefault(config.parent.resolve(), []).append(path.resolve())
     result = []
     for config, members in groups.items():
-        project = load_project(members[0], config_file=config)
+        project = load_project(members[0] if members else config or Path.cwd(), config_file=config)
         result.append((project, members))
-    return result
+    return result, deleted
+
+
+def _pages_to_check(engine: Engine, targets: list[Path], deleted: list[Path]) -> list[Path] | None:
+    """The pages to report on for the changed files ``targets`` and the ``deleted`` files:
+    those named, and every page the change can break (see :mod:`._core.affected`); ``None``
+    for the whole site (no files named, or the config changed)."""
+    from ._core.affected import affected_pages
+    from ._core.document import Document
+
+    project = engine.project
+    if not targets and not deleted:
+        return None
+    named = resolve_paths(project, targets) if targets else []
+    pyproject = project.pyproject_path or project.root / "pyproject.toml"
+    if named is None or any(t.resolve() == pyproject for t in targets):
+        return None
+    documents = {}
+    for page in project.pages():
+        read = engine.read(page, inline=True)
+        if isinstance(read, Document):
+            documents[page] = read
+    changed = [t.resolve() for t in targets if t.is_file()]
+    reached = affected_pages(project, documents, changed, deleted)
+    return list(dict.fromkeys([*named, *sorted(reached)]))
 
 
 def _emit(reports: Sequence[tuple[Path, Report]], fmt: str, output: Path | None) -> None:

@@ -173,7 +173,11 @@ class Engine:
     """Where long steps report how far they are (a front's live display; by default nowhere)."""
     tracebacks: list[str] = field(default_factory=list)
     """Tracebacks of internal errors not yet handed to a report (``--debug`` prints them)."""
-    _cache: dict[tuple[str, bool], tuple[str, Document]] = field(default_factory=dict)
+    _cache: dict[tuple[str, bool], tuple[str, Document, tuple[int, ...]]] = field(
+        default_factory=dict
+    )
+    """Parsed pages by (path, inline): the text, the document, and the modification times of
+    the files its includes pulled in (a page with includes is reused only while they hold)."""
 
     def builder(self, inline: bool) -> DocumentBuilder:
         if inline not in self._builders:
@@ -218,7 +222,11 @@ class Engine:
         key = (rel, inline)
         seen = text if final is None or not final.rewritten else f"{text}\0{final.markdown}"
         cached = self._cache.get(key)
-        if cached is not None and cached[0] == seen and not cached[1].includes:
+        if (
+            cached is not None
+            and cached[0] == seen
+            and (not cached[1].includes or _stamps(cached[1]) == cached[2])
+        ):
             return cached[1]
         try:
             doc = self.builder(inline).build(path, rel, text, final)
@@ -227,7 +235,9 @@ class Engine:
         except Exception as exc:  # a bug on this page: a finding there, the run goes on
             self.tracebacks.append(format_traceback(rel, exc))
             return internal_error(rel, exc, "reading this page")
-        self._cache[key] = (seen, doc)
+        # A page whose include failed is read again next time: the file may appear.
+        complete = all(include.resolved for include in doc.includes)
+        self._cache[key] = (seen, doc, _stamps(doc) if complete else (-2,))
         return doc
 
     def check(
@@ -419,6 +429,17 @@ def unfold(message: str) -> tuple[str, int]:
     """The message before :func:`fold_note`, and how many more pages it named."""
     match = _FOLDED.match(message)
     return (match["message"], int(match["more"])) if match else (message, 0)
+
+
+def _stamps(doc: Document) -> tuple[int, ...]:
+    """The modification times of the files a page's includes read (-1: gone)."""
+    stamps = []
+    for path in sorted(doc.files):
+        try:
+            stamps.append(path.stat().st_mtime_ns)
+        except OSError:
+            stamps.append(-1)
+    return tuple(stamps)
 
 
 _FORKED: tuple[Engine, list[str]] | None = None

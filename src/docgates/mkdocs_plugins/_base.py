@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Literal, get_args, get_origin
 
@@ -236,14 +237,23 @@ def format_finding(finding: Finding) -> str:
     return f"{finding.location}: {finding.rule} {finding.text}"
 
 
+SINKS: list[Callable[[list[Finding]], object]] = []
+"""Who else gets the findings the plugins report (``docgates check --build`` collects them
+here, so that it reports exactly what the build reported, without reading log text)."""
+
+
 def log_findings(findings: list[Finding]) -> None:
     """Log each finding: errors and warnings as warnings (``--strict`` counts them); once per
     build, though i18n's nested builds check a page in each language."""
+    logged = []
     for finding in findings:
         key = (finding.rule, finding.path, finding.line, finding.column, finding.message)
         if not _site.first_time(key):
             continue
+        logged.append(finding)
         if finding.severity is Severity.INFO:
             log.info(format_finding(finding))
         else:
             log.warning(format_finding(finding))
+    for sink in SINKS:
+        sink(logged)  # what was logged, no more: `docgates check --build` reports exactly it
