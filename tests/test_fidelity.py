@@ -434,3 +434,31 @@ def test_without_a_rewriting_hook_the_rejected_header_is_text(make_project: Make
         "docs/index.md:15:1: links/anchor-not-found link '#options' points to a missing anchor "
         "'#options' on this page",
     ]
+
+
+def test_links_to_pages_git_ignores_are_left_to_the_build(make_project: MakeProject) -> None:
+    # A script writes docs/reference/ before the build, and git ignores it: links into it are
+    # info, with the reason; other missing pages stay errors.
+    import subprocess
+
+    root = make_project(
+        {
+            ".gitignore": "docs/reference/\n",
+            "docs/index.md": "# Home\n\n[cli](reference/cli.md) [gone](gone.md)\n",
+        }
+    )
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    report = run(root, LINKS)
+    assert [(f.severity.value, str(f)) for f in report.findings] == [
+        (
+            "info",
+            "docs/index.md:3:1: links/page-not-found link 'reference/cli.md': 'reference/cli.md' "
+            "is not among the documentation files; git ignores it, so a script may write it "
+            "before the build; it is checked only by `mkdocs build`",
+        ),
+        (
+            "error",
+            "docs/index.md:3:25: links/page-not-found link 'gone.md': the target 'gone.md' is not "
+            "among the documentation files",
+        ),
+    ]

@@ -135,14 +135,16 @@ class Renderer:
         """Make path options absolute: MkDocs runs with the config's folder as working dir."""
         root = self.project.root
         if name == "pymdownx.snippets":
-            base = options.get("base_path", ["."])
-            bases = [base] if isinstance(base, str) else list(base or ["."])
-            options = {**options, "base_path": [str((root / str(b)).resolve()) for b in bases]}
+            # The folders docgates resolved from the config (MkDocs' '!relative' included).
+            known = self.project.markdown.snippets
+            bases = [str(b) for b in known.base_path] if known else [str(root)]
+            options = {**options, "base_path": bases}
             options["url_download"] = False  # reading ids fetches nothing from the network
             if "auto_append" in options:
                 options["auto_append"] = [str(a) for a in options["auto_append"] or []]
         elif name in ("mdx_include", "markdown_include.include") and "base_path" in options:
-            options = {**options, "base_path": str(root / str(options["base_path"]))}
+            base = self.project.markdown.mdx_include_base or root / str(options["base_path"])
+            options = {**options, "base_path": str(base)}
         return options
 
     def ids(self, path: Path, text: str | None = None) -> set[str] | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..i18n import I18n, i18n_of
@@ -97,6 +98,9 @@ class Site:
     """Pages the config names in ``nav``."""
     theme_missing: str | None = None
     """A theme that is not installed where docgates runs: the files it adds are unknown."""
+    docs_dir: Path | None = None
+    """Where the sources are (the CLI's view), to ask git whether a missing file is ignored."""
+    _ignored: dict[str, bool] = field(default_factory=dict)
     i18n: I18n | None = None
     """mkdocs-static-i18n's layout: pages per language, built under ``<locale>/``."""
     page_urls: dict[str, str] = field(default_factory=dict)
@@ -211,6 +215,27 @@ class Site:
             return self.urls.get(url[: -len("index.html")])
         return None
 
+    def git_ignored(self, uri: str) -> bool:
+        """True when ``uri`` is missing but git ignores it: a script may write it before the
+        build (pages generated into ``docs_dir`` are usually ignored)."""
+        if self.docs_dir is None:
+            return False
+        if uri not in self._ignored:
+            import subprocess
+
+            try:
+                result = subprocess.run(
+                    ["git", "check-ignore", "-q", "--no-index", str(self.docs_dir / uri)],
+                    cwd=self.docs_dir if self.docs_dir.is_dir() else None,
+                    capture_output=True,
+                    check=False,
+                    timeout=30,
+                )
+                self._ignored[uri] = result.returncode == 0
+            except (OSError, subprocess.SubprocessError):
+                self._ignored[uri] = False
+        return self._ignored[uri]
+
     def generated(self, uri: str) -> str | None:
         """Why ``uri`` may exist at build time although no source shows it, if it may."""
         if self.generated_patterns is not None and self.generated_patterns.match_file(uri):
@@ -220,6 +245,11 @@ class Site:
         if self.generators:
             names = ", ".join(f"'{g}'" for g in self.generators)
             return f"the {names} plugin{'s' if len(self.generators) > 1 else ''} may generate it"
+        if self.git_ignored(uri):
+            return (
+                "git ignores it, so a script may write it before the build; it is checked only "
+                "by `mkdocs build`"
+            )
         return None
 
 
@@ -309,6 +339,7 @@ def site_from_project(
         i18n=i18n_of(project),
         theme_missing=theme.missing,
         page_urls=blog_urls,
+        docs_dir=project.docs_dir,
     )
 
 
