@@ -184,9 +184,10 @@ def test_build_reports_what_the_plugins_report(make_project: MakeProject) -> Non
     assert len(cli_lines(out)) == 4
     (root / "mkdocs.yml").write_text(config)
     assert json.loads(out)["notices"] == []
-    # MkDocs' own warnings are notices, and fail --strict as they fail the build.
+    # MkDocs' own warnings are notices, and fail --strict as they fail the build (without the
+    # links gate, which takes MkDocs' own link check over, MkDocs warns about the link).
     (root / "docs/index.md").write_text("# Home\n\n[x](nope.md)\n")
-    code, out = cli(root, "--build", "--strict", "--format", "json")
+    code, out = cli(root, "--build", "--strict", "--only", "code", "--format", "json")
     data = json.loads(out)
     assert data["notices"] == [
         "mkdocs build: WARNING: Doc file 'index.md' contains a link 'nope.md', but the target is "
@@ -216,7 +217,6 @@ def test_build_on_a_corpus_build_project(tmp_path: Path) -> None:
     # --build reports it once.
     logged = plugin_lines(build(root, "mkdocs", "-d", str(tmp_path / "site")))
     assert cli_lines(out) == sorted(set(logged))
-    assert logged
     assert code == (1 if any(f["severity"] == "error" for f in json.loads(out)["findings"]) else 0)
 
 
