@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 
 from .. import findings
 from ..document import CodeBlock, Document
-from ..findings import Finding
+from ..findings import Finding, Severity
 
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
@@ -231,7 +231,8 @@ def _contained(text: str, rendered: list[RenderedBlock], used: set[int]) -> int 
 
 
 def unchecked_finding(doc: Document, block: RenderedBlock) -> Finding:
-    """``code/unchecked-block`` at the page line where the rendered code starts."""
+    """``code/unchecked-block`` at the page line where the rendered code starts (info on a
+    page whose markdown-exec blocks render output docgates cannot see)."""
     first = next((line for line in block.text.split("\n") if line.strip()), "")
     span = None
     wanted = first.strip()
@@ -241,12 +242,26 @@ def unchecked_finding(doc: Document, block: RenderedBlock) -> Finding:
             break
     shown = first.strip() if len(first.strip()) <= 60 else first.strip()[:57] + "..."
     lang = block.lang or "python"
+    message = f"MkDocs rendered a '{lang}' block that docgates did not check: '{shown}'"
+    executed = span is None and any(
+        b.option("exec") not in (None, "0", "false", "off", "no") for b in doc.blocks
+    )
+    if executed:
+        return findings.make(
+            "code/unchecked-block",
+            doc.rel,
+            None,
+            None,
+            f"{message}; no line of the page holds it, so it is the output of one of the "
+            "page's markdown-exec blocks",
+            severity=Severity.INFO,
+        )
     return findings.make(
         "code/unchecked-block",
         span.path if span is not None else doc.rel,
         span.line if span is not None else None,
         span.column if span is not None else None,
-        f"MkDocs rendered a '{lang}' block that docgates did not check: '{shown}'",
+        message,
         hint="docgates' reading of the Markdown differs from Python-Markdown's here; "
         "please report it, or mark the block to skip it.",
     )

@@ -108,7 +108,12 @@ def nav_targets(project: Project, site: Site) -> list[Finding]:
         if (
             literate
             and entry.target.endswith("/")
-            and ((project.docs_dir / uri).is_dir() or site.generators)
+            and (
+                (project.docs_dir / uri).is_dir()
+                or site.generators
+                # the build's own files: a plugin (gen-files) wrote the folder's pages
+                or (site.final and any(p.startswith(uri.rstrip("/") + "/") for p in site.pages))
+            )
         ):
             continue  # literate-nav reads the folder's nav file (or lists the folder)
         if site.translated(uri) or uri in site.redirects:
