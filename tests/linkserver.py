@@ -160,13 +160,13 @@ class LinkServer(ThreadingHTTPServer):
             self.stamps.clear()
             self.max_in_flight = 0
 
-    def most_in_one_second(self) -> int:
-        """The most requests that arrived within any one second."""
+    def most_in_window(self, seconds: float) -> int:
+        """The most requests that arrived within any span of ``seconds``."""
         with self.lock:
             stamps = sorted(self.stamps)
         best, start = 0, 0
         for end, stamp in enumerate(stamps):
-            while stamp - stamps[start] >= 1.0:
+            while stamp - stamps[start] >= seconds:
                 start += 1
             best = max(best, end - start + 1)
         return best

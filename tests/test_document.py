@@ -113,3 +113,14 @@ def test_unknown_block_names_are_text(make_project: MakeProject) -> None:
     page = "/// nonsense | x\n\n    ```python\n    x = (\n    ```\n///\n"
     # Not a block: the indented fence is an indented code block, which is text.
     assert lines(run(make_project({"docs/a.md": page}))) == []
+
+
+def test_control_characters_in_text_keep_the_columns_around_them(
+    make_project: MakeProject,
+) -> None:
+    """A lone STX (the first byte of Python-Markdown's placeholders) is text; a link after it
+    and after a raw-HTML placeholder keeps its column (the fuzz suite found a crash here)."""
+    page = "a\x02b\n\nText <b>bold</b> and \x02 [x](b.md) then `\x02`.\n\n# H\x02\n"
+    doc = parse(make_project({"docs/a.md": page}))
+    assert [(link.target, str(link.span)) for link in doc.links] == [("b.md", "docs/a.md:3:24")]
+    assert [h.level for h in doc.headings] == [1]

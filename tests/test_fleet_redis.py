@@ -122,9 +122,12 @@ def test_twenty_concurrent_runs_keep_one_per_host_limit(
     assert len(server.log) == 60
     stamps = sorted(server.stamps)
     rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
-    # The host saw one budget, not twenty: at most 10 starts in any second (one more for
-    # arrival jitter on a busy machine), at most 2 at once.
-    assert server.most_in_one_second() <= 11, stamps
+    # The host saw one budget, not twenty: about 10 starts a second, at most 2 at once. The
+    # server stamps a request when its handler thread runs, so on a busy machine two starts
+    # booked 0.1 s apart can arrive together: a second may hold two more, three seconds three
+    # more (twenty runs with their own budgets send all 60 within a fraction of a second).
+    assert server.most_in_window(1.0) <= 12, stamps
+    assert server.most_in_window(3.0) <= 33, stamps
     assert rate <= 10.5, rate
     assert server.max_in_flight <= 2
 

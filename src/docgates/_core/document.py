@@ -611,16 +611,20 @@ class _Walker:
     ) -> None:
         s = text.s
         if "\x02" in s:
+            # Each stashed block's placeholder becomes as many spaces, so the columns of the
+            # text around it stay those of the page; a lone STX is text like any other.
             pieces = []
             last = 0
             for match in _PLACEHOLDER.finditer(s):
-                pieces.append(text[last : match.start()])
+                pieces += [
+                    text[last : match.start()],
+                    Text(" " * (match.end() - match.start()), ()),
+                ]
                 last = match.end()
                 self.placeholder(int(match.group(1)), containers, rendered=fences)
-            pieces.append(text[last:])
-            text = Text.join(" " * len(match.group(0)), pieces)
-            if not text.s.strip():
-                return
+            if last:
+                pieces.append(text[last:])
+                text = Text.join("", pieces)
         if not text.s.strip():
             return
         self.previous_skip = False

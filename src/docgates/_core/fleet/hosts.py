@@ -81,6 +81,7 @@ class Hosts(Protocol):
 @dataclass
 class _Host:
     slots: asyncio.Semaphore
+    turn: asyncio.Lock
     next_start: float = 0.0
     not_before: float = 0.0
 
@@ -96,20 +97,20 @@ class LocalHosts:
         found = self._hosts.get(host)
         if found is None:
             found = self._hosts[host] = _Host(
-                asyncio.Semaphore(max(self.settings.external_per_host, 1))
+                asyncio.Semaphore(max(self.settings.external_per_host, 1)), asyncio.Lock()
             )
         return found
 
     async def acquire(self, host: str) -> object:
         state = self._host(host)
         await state.slots.acquire()
-        # Book this host's next start before waiting, so waiters queue up in turn.
+        # Waiters take their turn in order (the lock is fair); the interval runs from the
+        # moment a request really starts, so a late wake-up never brings two starts closer.
         loop = asyncio.get_running_loop()
-        now = loop.time()
-        start = max(now, state.next_start, state.not_before)
-        state.next_start = start + self.settings.external_interval
-        if start > now:
-            await asyncio.sleep(start - now)
+        async with state.turn:
+            while (wait := max(state.next_start, state.not_before) - loop.time()) > 0:
+                await asyncio.sleep(wait)
+            state.next_start = loop.time() + self.settings.external_interval
         return None
 
     async def release(self, host: str, token: object) -> None:
