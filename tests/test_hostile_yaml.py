@@ -156,3 +156,109 @@ def test_deeply_nested_front_matter_is_text_at_once(make_project: MakeProject) -
     report = run(root, ("code",))
     assert time.monotonic() - started < 5
     assert report.stats.python_blocks == 1
+
+
+@pytest.mark.parametrize(
+    ("plugin", "nav_file"),
+    [("awesome-nav", "docs/.nav.yml"), ("awesome-pages", "docs/guide/.pages")],
+)
+def test_an_alias_bomb_in_a_nav_file_is_a_config_error_at_once(
+    make_project: MakeProject, plugin: str, nav_file: str
+) -> None:
+    # In: the 9 x 7 bomb in awesome-nav's .nav.yml (or awesome-pages' .pages), read by the
+    # structure gate's orphan check. Out: the config error of mkdocs.yml's reader, naming the
+    # nav file and the anchor's line, at once; not seconds of expansion.
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n",
+            "docs/guide/a.md": "# A\n",
+            nav_file: "nav:\n  - index.md\n" + bomb(9, 7),
+        },
+        config=f"site_name: x\nplugins:\n  - {plugin}\n",
+    )
+    started = time.monotonic()
+    with pytest.raises(ConfigError) as caught:
+        run(root, ("structure",))
+    assert time.monotonic() - started < 2
+    assert str(caught.value) == (
+        f"{nav_file}:9: aliases of the anchor on this line would expand the YAML by "
+        "11,434,275 values (at most 100,000 are read): not read"
+    )
+
+
+def test_a_self_referencing_alias_in_a_nav_file_is_a_short_config_error(
+    make_project: MakeProject,
+) -> None:
+    # In: a .nav.yml whose nav holds itself, and one nested too deeply. Out: one-line config
+    # errors at the file (and line), not a RecursionError; `docgates check` exits 2.
+    root = make_project(
+        {"docs/index.md": "# Home\n", "docs/.nav.yml": "nav: &n\n  - index.md\n  - *n\n"},
+        config="site_name: x\nplugins:\n  - awesome-nav\n",
+    )
+    with pytest.raises(ConfigError) as caught:
+        run(root, ("structure",))
+    assert str(caught.value) == "docs/.nav.yml:1: an alias refers to the value that holds it"
+    (root / "docs/.nav.yml").write_text("nav: " + "[" * 1500 + "]" * 1500 + "\n", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "docgates", "check", str(root), "--only", "structure"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "docgates: config error: docs/.nav.yml: invalid YAML: nested too deeply to read "
+        "(more than 400 levels)\n"
+    )
+
+
+def test_a_python_tag_in_a_nav_file_is_data(make_project: MakeProject) -> None:
+    # In: a .pages file naming os.system through a Python tag. Out: read as data (nothing
+    # called), the pages it lists still counted as in the nav.
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n",
+            "docs/a/.pages": "title: !!python/object/apply:os.system ['echo PWNED > PWNED']\n"
+            "nav:\n  - one.md\n",
+            "docs/a/one.md": "# One\n",
+            "docs/a/two.md": "# Two\n",
+        },
+        config="site_name: x\nplugins:\n  - awesome-pages\n",
+    )
+    assert [f.path for f in run(root, ("structure",)).findings] == ["docs/a/two.md"]
+    assert not (root / "PWNED").exists()
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "message"),
+    [
+        (
+            "title: T\na: &a [1, *a]\n",
+            3,
+            "front matter is not read: an alias refers to the value that holds it",
+        ),
+        (
+            "title: T\n" + bomb(9, 6),
+            8,
+            "front matter is not read: aliases of the anchor on this line would expand the "
+            "YAML by 1,270,467 values (at most 100,000 are read)",
+        ),
+    ],
+)
+def test_front_matter_that_is_not_read_is_a_finding_at_its_line(
+    make_project: MakeProject, front: str, line: int, message: str
+) -> None:
+    # In: a page whose front matter holds a self-referencing alias, or an alias bomb. Out: a
+    # source/front-matter-unread warning at the anchor's line of the page (under every gate),
+    # and the page still checked: its broken Python block is reported.
+    page = f"---\n{front}---\n# Page\n\n```python\nx = (\n```\n"
+    root = make_project({"docs/index.md": page})
+    for gates in [("code",), ("structure",)]:
+        report = run(root, gates)
+        unread = [f for f in report.findings if f.rule == "source/front-matter-unread"]
+        assert [(f.path, f.line, f.column, f.message) for f in unread] == [
+            ("docs/index.md", line, 1, message)
+        ]
+        assert unread[0].severity.value == "warning"
+    assert "code/syntax-error" in [f.rule for f in run(root, ("code",)).findings]

@@ -18,10 +18,12 @@ from typing import Any
 
 from .anchors import slugger, spec_from_value
 from .document import split_front_matter
+from .errors import ConfigError
 from .mdconfig import SlugifySpec
 from .project import Project
 from .site import BLOG_PLUGINS, page_url
 from .source import read_text
+from .yamlload import load_yaml
 
 _TOKENS = re.compile(r"yyyy|yy|MMMM|MMM|MM|M|dd|d|'[^']*'")
 _H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
@@ -122,13 +124,12 @@ def post_urls(project: Project, pages: Iterable[str]) -> dict[str, str]:
 
 
 def _front_matter(text: str) -> dict[str, Any]:
-    import yaml
-
     _, block = split_front_matter(text)
     if not block:
         return {}
     try:
-        data = yaml.safe_load(block)
-    except yaml.YAMLError:
+        # Bounded, as the page's own reading is: a post's alias bomb is not expanded here.
+        data = load_yaml(block, "front matter").data
+    except ConfigError:
         return {}
     return data if isinstance(data, dict) else {}

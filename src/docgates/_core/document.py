@@ -15,6 +15,7 @@ from markdown_it.token import Token
 
 from . import findings
 from .anchors import Anchor, html_attributes
+from .errors import ConfigError
 from .findings import Finding
 from .includes import Expander, Include
 from .infostring import FenceHeader
@@ -240,6 +241,21 @@ def split_front_matter(text: str) -> tuple[int, str | None]:
     return count, None
 
 
+def _front_matter_unread(rel: str, exc: ConfigError) -> Finding:
+    """``source/front-matter-unread`` at the front matter's line the error names (the YAML
+    starts on the page's line 2)."""
+    key = f"'{exc.key}': " if exc.key else ""
+    return findings.make(
+        "source/front-matter-unread",
+        rel,
+        (exc.line or 0) + 1,
+        1,
+        f"front matter is not read: {key}{exc.message.removesuffix(': not read')}",
+        hint="docgates checks the page without it (its title and schema are not used); "
+        "write the values out instead of aliasing them.",
+    )
+
+
 def blank_lines(text: str, count: int) -> str:
     """Replace the first ``count`` lines by empty ones, keeping line numbers."""
     if count <= 0:
@@ -270,6 +286,7 @@ class DocumentBuilder:
         meta_lines, yaml_text = split_front_matter(text)
         front: dict[str, Any] | None = None
         located = None
+        unread: Finding | None = None
         if yaml_text is not None:
             try:
                 located = load_yaml(yaml_text, rel)
@@ -278,8 +295,10 @@ class DocumentBuilder:
                     k: (line + 1, col) for k, (line, col) in located.positions.items()
                 }
                 front = located.data if isinstance(located.data, dict) else None
-            except Exception:
-                front = None
+            except ConfigError as exc:
+                # PyYAML (and so MkDocs) reads it, sharing each alias; docgates would have to
+                # expand it (or loop) to use it: the page is checked without it, and says so.
+                unread = _front_matter_unread(rel, exc)
         if final is not None and final.rewritten:
             body = normalize_newlines(final.markdown)
             expansion = self.expander.expand(path, rel, body, final.origins)
@@ -294,7 +313,7 @@ class DocumentBuilder:
             front_matter_located=located,
             front_matter_lines=meta_lines,
             includes=expansion.includes,
-            findings=list(expansion.findings),
+            findings=[*([unread] if unread else []), *expansion.findings],
             files={path, *expansion.files},
             read={**expansion.texts, rel: text},
         )

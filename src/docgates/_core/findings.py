@@ -56,6 +56,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("source/decode-error", E, "a Markdown file is not valid UTF-8"),
     Rule("source/binary", E, "a file named like Markdown holds binary data"),
     Rule("source/too-large", W, "a Markdown file is larger than max_file_size"),
+    Rule("source/front-matter-unread", W, "front matter docgates refuses to read (alias bomb)"),
     Rule("links/page-not-found", E, "a relative link points to a page or file that does not exist"),
     Rule("links/anchor-not-found", E, "a link points to an anchor that does not exist"),
     Rule("links/image-not-found", E, "an image reference points to a missing file"),

@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .project import Project
 from .source import read_text
+from .yamlload import load_yaml
 
 LITERATE = ("literate-nav", "mkdocs-literate-nav")
 AWESOME_PAGES = ("awesome-pages", "mkdocs-awesome-pages-plugin")
@@ -77,13 +76,14 @@ def _read(path: Path) -> str | None:
     return None if problem is not None else text
 
 
-def _yaml(text: str | None) -> dict[str, Any]:
+def _yaml(project: Project, path: Path) -> dict[str, Any]:
+    """A nav plugin's YAML file, read as ``mkdocs.yml`` is: nothing imported, bounded in time
+    and memory (an alias bomb, an alias that holds itself, nesting too deep or a file too
+    large is a :class:`ConfigError` at its file and line, as invalid YAML is)."""
+    text = _read(path)
     if not text:
         return {}
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return {}
+    data = load_yaml(text, project.rel(path)).data
     return data if isinstance(data, dict) else {}
 
 
@@ -173,7 +173,7 @@ class _AwesomeNav:
         return NavReach(f"awesome-nav's {self.filename} files", self.reached)
 
     def config(self, folder: str, parent: dict[str, Any] | None) -> dict[str, Any]:
-        data = _yaml(_read(self.project.docs_dir / folder / self.filename))
+        data = _yaml(self.project, self.project.docs_dir / folder / self.filename)
         ignore = data.get("ignore")
         patterns = [ignore] if isinstance(ignore, str) else list(ignore or [])
         resolved: list[re.Pattern[str]] = []
@@ -399,7 +399,7 @@ class _AwesomePages:
         return sorted(p[len(prefix) :] for p in found)
 
     def directory(self, folder: str) -> None:
-        data = _yaml(_read(self.project.docs_dir / folder / self.filename))
+        data = _yaml(self.project, self.project.docs_dir / folder / self.filename)
         if data.get("hide"):
             return
         nav = data.get("nav", data.get("arrange"))
