@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from docgates._core.engine import Engine
+from docgates._core.project import load_project
 from tests.execution import _stop_workers, check, col, found, project
 
 __all__ = ["_stop_workers"]
@@ -428,6 +430,42 @@ def test_blocks_opt_in_when_the_site_does_not_run_them(tmp_path: Path) -> None:
         "markdown-exec block",
         "docs/index.md:10:1: code/runtime-error Python block raised RuntimeError: docgates block",
     ]
+
+
+def test_inside_a_build_markdown_exec_blocks_are_left_to_markdown_exec(tmp_path: Path) -> None:
+    # markdown-exec runs exec="on" blocks in the build's own process and folder (a credits
+    # page reading pyproject.toml works there, not in docgates' folder): compiled, not re-run.
+    root = project(
+        tmp_path,
+        {
+            "docs/index.md": """\
+            ```python exec="on"
+            open("pyproject.toml").read()
+            ```
+
+            ```python exec="on"
+            def broken(:
+            ```
+
+            ```python {docgates="run"}
+            raise RuntimeError("docgates block")
+            ```
+            """,
+        },
+        config="site_name: T\nmarkdown_extensions:\n  - attr_list\n  - pymdownx.superfences:\n"
+        "      relaxed_headers: true\nplugins:\n  - markdown-exec\n",
+    )
+    loaded = load_project(root)
+    engine = Engine(loaded, loaded.settings({"code": {"cache": False}}))
+    report = engine.check(["code"], extras={"exec_in_build": True})
+    assert [(f.path, f.line, f.rule) for f in report.findings] == [
+        ("docs/index.md", 6, "code/syntax-error"),  # still compiled
+        ("docs/index.md", 10, "code/runtime-error"),  # docgates="run" is docgates' own
+    ]
+    assert report.stats.extra["executed"]["skip_reasons"] == {
+        'exec="on": markdown-exec runs it in this build': 2
+    }
+    assert any("2 Python blocks that markdown-exec runs" in n for n in report.notices)
 
 
 def test_blocks_that_do_not_compile_are_not_run(tmp_path: Path) -> None:

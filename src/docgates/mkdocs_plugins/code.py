@@ -58,7 +58,12 @@ class CodePlugin(GatePlugin):
             languages_visible=self.languages_visible,
         )
         try:
-            report = engine.check(["code"], list(texts), texts=texts, extras={"proof": proof})
+            extras: dict[str, Any] = {
+                "proof": proof,
+                # markdown-exec runs its exec="on" blocks in this build: not a second time
+                "exec_in_build": config.plugins.get("markdown-exec") is not None,
+            }
+            report = engine.check(["code"], list(texts), texts=texts, extras=extras)
         except (DocgatesError, ConfigError) as exc:
             raise PluginError(f"docgates: {exc}") from None
         record.shared["proof"] = proof

@@ -33,24 +33,28 @@ def run_documents(
     root: Path,
     broken: set[tuple[str, int]] | None = None,
     progress: Progress = NULL,
+    *,
+    exec_in_build: bool = False,
 ) -> Execution:
     """Plan and run ``docs`` (the API the pytest plugin uses too).
 
     ``broken`` holds the places (path, line) of known syntax errors: blocks with one are not
     run, and the others are not compiled again here. Without it, blocks are compiled to know.
+    ``exec_in_build``: markdown-exec runs its ``exec="on"`` blocks in this build (see
+    :func:`..execute.plan.plan_page`).
     """
     from ..execute import execute, plan_page, prestart
 
     if settings.execute and docs:
         prestart(settings, root, len(docs))  # boots while the pages are planned
     if broken is None:
-        plans = [plan_page(doc, settings) for doc in docs]
+        plans = [plan_page(doc, settings, exec_in_build=exec_in_build) for doc in docs]
     else:
 
         def compiles(block: CodeBlock) -> bool:
             return not any((line.path, line.line) in broken for line in block.lines)
 
-        plans = [plan_page(doc, settings, compiles) for doc in docs]
+        plans = [plan_page(doc, settings, compiles, exec_in_build=exec_in_build) for doc in docs]
     execution = execute(plans, settings, root, progress)
     execution.documents = list(docs)
     return execution
@@ -144,7 +148,10 @@ def run_execute(ctx: RunContext) -> None:
             )
         return
     broken = {(f.path, f.line or 0) for f in ctx.report.findings if f.rule == "code/syntax-error"}
-    execution = run_documents(docs, settings, ctx.project.root, broken, ctx.engine.progress)
+    exec_in_build = bool(ctx.extras.get("exec_in_build"))
+    execution = run_documents(
+        docs, settings, ctx.project.root, broken, ctx.engine.progress, exec_in_build=exec_in_build
+    )
     for key in [k for k, (ref, _) in _LAST.items() if ref() is None]:
         del _LAST[key]
     _LAST[id(ctx.engine)] = (weakref.ref(ctx.engine), execution)
@@ -182,6 +189,15 @@ def run_execute(ctx: RunContext) -> None:
             report.notices.append(
                 f"updated {count} expected output{'s' * (count != 1)} in '{path}'"
             )
+    from ..execute.plan import RUN_BY_BUILD
+
+    if reasons[RUN_BY_BUILD]:
+        count = reasons[RUN_BY_BUILD]
+        report.notices.append(
+            f"{count} Python block{'s' if count > 1 else ''} that markdown-exec runs in this "
+            f'build (exec="on") {"were" if count > 1 else "was"} compiled, not run a second '
+            "time: markdown-exec runs them in the build's own folder and reports their errors"
+        )
     if counts or reasons:
         report.stats.extra["executed"] = {
             "run": counts["run"],

@@ -140,11 +140,25 @@ def _compiles(block: CodeBlock) -> bool:
     return code_check.compile_block(block) is None
 
 
-def plan_page(doc: Document, settings: CodeSettings, compiles: Compiles = _compiles) -> PagePlan:
+#: Why a block markdown-exec runs inside the build is not run again (see ``plan_page``).
+RUN_BY_BUILD = 'exec="on": markdown-exec runs it in this build'
+
+
+def plan_page(
+    doc: Document,
+    settings: CodeSettings,
+    compiles: Compiles = _compiles,
+    *,
+    exec_in_build: bool = False,
+) -> PagePlan:
     """Decide what runs on ``doc``; blocks the site does not run at all are left out.
 
     ``compiles`` says whether a Python block compiles (the code gate already knows: it is
-    asked rather than compiling every block twice).
+    asked rather than compiling every block twice). ``exec_in_build``: the check runs inside
+    a build where markdown-exec runs its ``exec="on"`` blocks itself, in the build's process
+    and folder, and fails the build on an error; docgates compiles them but does not run them
+    a second time, elsewhere (in its own folder a block that reads the project's files would
+    fail where the build's run succeeds).
     """
     plan = PagePlan(doc)
     if not settings.execute and not any(opted_in(block) for block in doc.blocks):
@@ -158,6 +172,8 @@ def plan_page(doc: Document, settings: CodeSettings, compiles: Compiles = _compi
         if verdict is None or not (settings.execute or opted_in(block)):
             continue
         reason = verdict.reason if verdict.action == "skip" else skip_reason(block)
+        if reason is None and exec_in_build and (block.option("exec") or "").lower() in _ON:
+            reason = RUN_BY_BUILD
         if reason is not None:
             plan.skipped.append((block, reason or "skipped"))
             continue
