@@ -154,3 +154,89 @@ def test_build_and_cli_report_the_same_places_for_every_construct(
     ]
     assert logged == reported
     assert len(reported) == 15
+
+
+def _build_in_process(root: Path, command: str = "build") -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    config.plugins.on_startup(command=command, dirty=False)
+    mkdocs_build(config)
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_a_bug_in_the_plugin_glue_is_one_plugin_error_naming_the_page(
+    make_project: MakeProject,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    command: str,
+) -> None:
+    # In: the links plugin's reading of one built page raises (a bug), in a build and in a
+    # `mkdocs serve` build. Out: MkDocs' PluginError, logged by MkDocs as one error line that
+    # names the gate, the page, the event and the exception, with the hint to report it; the
+    # build ends with MkDocs' Abort, not the ValueError's traceback.
+    import logging
+
+    from mkdocs.exceptions import Abort
+
+    from docgates.mkdocs_plugins import links
+
+    config = "site_name: x\nplugins:\n  - docgates/links\n"
+    root = make_project({"docs/index.md": "# Home\n", "docs/guide.md": "# Guide\n"}, config=config)
+    original = links.read_built
+
+    def broken(html: str):  # type: ignore[no-untyped-def]
+        if "Guide" in html:
+            raise ValueError("boom\nsecond line")
+        return original(html)
+
+    monkeypatch.setattr(links, "read_built", broken)
+    monkeypatch.chdir(root)
+    caplog.set_level(logging.INFO)
+    with pytest.raises(Abort):
+        _build_in_process(root, command)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    # MkDocs' own line first (it names the page it was building), then the PluginError.
+    assert errors[:-1] == ["Error building page 'guide.md':"]
+    head, _, tail = errors[-1].partition(" (at ")
+    assert head == (
+        "docgates/links: internal error on page 'docs/guide.md' (in on_post_page): "
+        "ValueError: boom second line"
+    )
+    assert tail.endswith(
+        f"tests/test_mkdocs_plugin.py:{broken.__code__.co_firstlineno + 2} in broken). "
+        "This is a bug in docgates, not in the "
+        "page: please report it with this message at https://github.com/docgates/docgates/issues "
+        "('mkdocs build --verbose' shows the traceback)."
+    )
+    assert "\n" not in errors[-1]
+
+
+def test_a_bug_in_a_site_wide_event_still_names_the_page(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # In: reading one page's final Markdown raises inside docgates/code's on_env (which works
+    # on every page at once). Out: the PluginError names that page all the same.
+    import logging
+
+    from mkdocs.exceptions import Abort
+
+    from docgates.mkdocs_plugins import _site
+
+    root = make_project({**PAGES, "docs/index.md": "# Home\n"})
+    original = _site.page_text
+
+    def broken(page, *args):  # type: ignore[no-untyped-def]
+        if page.file.src_uri == "guide.md":
+            raise KeyError("lost")
+        return original(page, *args)
+
+    monkeypatch.setattr(_site, "page_text", broken)
+    monkeypatch.chdir(root)
+    with pytest.raises(Abort):
+        _build_in_process(root)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [e.split(" (at ")[0] for e in errors] == [
+        "docgates/code: internal error on page 'docs/guide.md' (in on_env): KeyError: 'lost'"
+    ]

@@ -4,6 +4,8 @@ and logging findings so that ``mkdocs build --strict`` fails on them."""
 from __future__ import annotations
 
 import dataclasses
+import functools
+import traceback
 import typing
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any, ClassVar, Literal, get_args, get_origin
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, BuildError, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -20,8 +22,9 @@ from mkdocs.structure.pages import Page
 
 from .._core import config as core_config
 from .._core.engine import Engine
-from .._core.errors import ConfigError
+from .._core.errors import ConfigError, DocgatesError
 from .._core.findings import Finding, Severity, join_hint
+from .._core.internal import ISSUES, describe
 from .._core.project import Project, load_project
 from . import _site
 from ._site import BuildRecord
@@ -66,8 +69,68 @@ def config_class(settings: type[core_config.GateSettings], name: str) -> type[ba
     return type(name, (base.Config,), attrs)
 
 
+def plugin_bug(gate: str, event: str, page: str | None, exc: BaseException) -> PluginError:
+    """The one-line ``PluginError`` for a bug in a plugin's ``event`` (on ``page``, if known);
+    the traceback goes to MkDocs' debug log (``mkdocs build --verbose``)."""
+    log.debug("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip())
+    where = f" on page '{page}'" if page else ""
+    return PluginError(
+        f"docgates/{gate}: internal error{where} (in {event}): {describe(exc)}. This is a bug "
+        f"in docgates, not in the page: please report it with this message at {ISSUES} "
+        "('mkdocs build --verbose' shows the traceback)."
+    )
+
+
+def _guarded(event: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` (a plugin's event handler) with every unexpected exception turned into
+    MkDocs' ``PluginError``: one line naming the page, not a traceback that ends the build
+    (or ``mkdocs serve``) with no word of where. MkDocs' own errors pass as they are."""
+
+    @functools.wraps(method)
+    def guarded(self: GatePlugin, *args: Any, **kwargs: Any) -> Any:
+        token = _site.PAGE.set(None)
+        try:
+            return method(self, *args, **kwargs)
+        except (BuildError, Abort):
+            raise
+        except (ConfigError, DocgatesError) as exc:
+            raise PluginError(f"docgates: {exc}") from None
+        except Exception as exc:
+            page = _site.PAGE.get()
+            given = kwargs.get("page")
+            if page is None and isinstance(given, Page) and self.project is not None:
+                page = self.project.rel(Path(given.file.abs_src_path or given.file.src_uri))
+            elif page is None and isinstance(given, Page):
+                page = given.file.src_uri
+            raise plugin_bug(self.gate, event, page, exc) from None
+        finally:
+            _site.PAGE.reset(token)
+
+    guarded.docgates_guarded = True  # type: ignore[attr-defined]
+    return guarded
+
+
+def _guard_events(cls: type) -> None:
+    """Guard each MkDocs event handler ``cls`` itself defines."""
+    for name, value in list(vars(cls).items()):
+        if (
+            name.startswith("on_")
+            and callable(value)
+            and not getattr(value, "docgates_guarded", False)
+        ):
+            setattr(cls, name, _guarded(name, value))
+
+
 class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets config_class
-    """Base of the docgates plugins: validates options with the core schema, loads the project."""
+    """Base of the docgates plugins: validates options with the core schema, loads the project.
+
+    Every event handler is guarded: an unexpected exception becomes one ``PluginError`` line
+    that names the page and asks for a report (see :func:`plugin_bug`).
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _guard_events(cls)
 
     gate: ClassVar[str]
     settings_class: ClassVar[type[core_config.GateSettings]]
@@ -195,6 +258,8 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
         assert self.engine is not None
         return self.engine
 
+
+_guard_events(GatePlugin)
 
 #: MkDocs' own ``validation:`` checks that report what a docgates gate reports, with its line.
 DUPLICATED_VALIDATION = {

@@ -19,6 +19,9 @@ build is not logged again by the nested ones.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,11 +68,25 @@ class BuildRecord:
             includes = _includes(self.config, project)
             texts: dict[Path, PageText] = {}
             for uri, page in self.pages.items():
-                text = page_text(page, self.config, project, includes)
+                with on_page(project.rel(Path(self.config.docs_dir) / uri)):
+                    text = page_text(page, self.config, project, includes)
                 if text is not None:
                     texts[Path(self.config.docs_dir) / uri] = text
             self._texts = texts
         return self._texts
+
+
+PAGE: ContextVar[str | None] = ContextVar("docgates_page", default=None)
+"""The page a plugin's event is working on, for the message of an internal error."""
+
+
+@contextmanager
+def on_page(rel: str) -> Iterator[None]:
+    """Name page ``rel`` (project-relative) as the one being worked on. On an exception the
+    name stays, so that the event's guard can say which page it failed on."""
+    token = PAGE.set(rel)
+    yield
+    PAGE.reset(token)
 
 
 _STACK: list[BuildRecord] = []

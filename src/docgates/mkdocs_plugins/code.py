@@ -21,6 +21,7 @@ from .._core.config import CodeSettings
 from .._core.errors import ConfigError, DocgatesError
 from .._core.site import PageText
 from ._base import GatePlugin, config_class, log, log_findings
+from ._site import on_page
 
 CodeConfig = config_class(CodeSettings, "CodeConfig")
 
@@ -76,7 +77,8 @@ class CodePlugin(GatePlugin):
             for text in texts.values():
                 page = record.pages.get(text.uri)
                 if page is not None and page.content and failures.get(text.rel):
-                    page.content = annotate(page.content, failures[text.rel], proof, text)
+                    with on_page(text.rel):
+                        page.content = annotate(page.content, failures[text.rel], proof, text)
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

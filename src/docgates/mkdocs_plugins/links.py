@@ -26,6 +26,7 @@ from .._core.errors import DocgatesError
 from .._core.findings import Finding
 from .._core.site import PageText, Site
 from ._base import GatePlugin, config_class, log, log_findings
+from ._site import on_page
 
 LinksConfig = config_class(LinksSettings, "LinksConfig")
 
@@ -136,8 +137,10 @@ class LinksPlugin(GatePlugin):
             built = self.built.get(uri)
             if built is None:  # not rendered (excluded): nothing to report on
                 continue
-            suspect, into = link_problems(uri, built, self.site, self.ids)
-            outgoing[self.engine.project.rel(path)] = into
+            rel = self.engine.project.rel(path)
+            with on_page(rel):
+                suspect, into = link_problems(uri, built, self.site, self.ids)
+            outgoing[rel] = into
             if suspect or external or "]:" in texts[path].markdown:
                 suspects.add(path)
         return outgoing, suspects
