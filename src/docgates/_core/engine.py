@@ -25,6 +25,7 @@ from .parse import ParserSettings
 from .progress import NULL, Progress, SharedCount, pass_on, task
 from .project import MARKDOWN_SUFFIXES, Patterns, Project
 from .report import PageStats, Report
+from .site import Site
 from .site.markdown import PageText
 from .source import read_text
 
@@ -337,6 +338,10 @@ class Engine:
         for gate in gates:
             for step in (RUNNERS[gate], *FOLLOWERS.get(gate, ())):
                 self._guarded(gate, step, ctx)
+        for name in ("site", "source_site"):
+            site = ctx.extras.get(name)
+            if isinstance(site, Site):
+                site.close()
         report.stats.links += sum(len(d.links) for r, d in documents.items() if r in target_rels)
 
     def _guarded(self, gate: str, step: GateRunner, ctx: RunContext) -> None:

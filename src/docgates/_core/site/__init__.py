@@ -15,6 +15,7 @@ both fronts.
 from __future__ import annotations
 
 import posixpath
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from ..i18n import I18n, i18n_of
 from ..project import MARKDOWN_SUFFIXES, Project, readme_conflicts
 from ..source import read_text
 from ..theme import theme_files
+from .gitignore import GitIgnores
 from .markdown import IncludeResolver, MacrosIncludes, PageText, align, body_of
 
 __all__ = [
@@ -101,6 +103,7 @@ class Site:
     docs_dir: Path | None = None
     """Where the sources are (the CLI's view), to ask git whether a missing file is ignored."""
     _ignored: dict[str, bool] = field(default_factory=dict)
+    _git: GitIgnores | None = field(default=None, compare=False, repr=False)
     i18n: I18n | None = None
     """mkdocs-static-i18n's layout: pages per language, built under ``<locale>/``."""
     page_urls: dict[str, str] = field(default_factory=dict)
@@ -221,20 +224,16 @@ class Site:
         if self.docs_dir is None:
             return False
         if uri not in self._ignored:
-            import subprocess
-
-            try:
-                result = subprocess.run(
-                    ["git", "check-ignore", "-q", "--no-index", str(self.docs_dir / uri)],
-                    cwd=self.docs_dir if self.docs_dir.is_dir() else None,
-                    capture_output=True,
-                    check=False,
-                    timeout=30,
-                )
-                self._ignored[uri] = result.returncode == 0
-            except (OSError, subprocess.SubprocessError):
-                self._ignored[uri] = False
+            if self._git is None:
+                self._git = GitIgnores(self.docs_dir)
+                weakref.finalize(self, self._git.close)
+            self._ignored[uri] = self._git.ignored(self.docs_dir / uri)
         return self._ignored[uri]
+
+    def close(self) -> None:
+        """End the git process :meth:`git_ignored` asks (a later question starts another)."""
+        if self._git is not None:
+            self._git.close()
 
     def generated(self, uri: str) -> str | None:
         """Why ``uri`` may exist at build time although no source shows it, if it may."""
