@@ -113,3 +113,48 @@ def docgates_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
         if "docgates:" in line:
             found.append(line)
     return found
+
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+WORK = Path(__file__).resolve().parents[1] / "bench" / ".work" / "corpus-build"
+
+
+def venv(project: str) -> Path:
+    """A venv with ``project``'s pinned requirements (and a docgates): the ready copy's in
+    ``/work/cb`` when there is one, else one made (once, under a lock) in ``bench/.work``.
+    Builds run with :data:`SRC` first on ``PYTHONPATH`` (see :func:`run_mkdocs`), so the
+    docgates checked is this checkout's, whichever one the venv was made with."""
+    ready = READY / project / ".venv"
+    if _complete(ready):
+        return ready
+    import fcntl
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    with (WORK / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return prepare(project, WORK, SRC.parent) / ".venv"
+
+
+def run_mkdocs(
+    env_dir: Path, root: Path, config: Path, site: Path
+) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of ``config`` in ``root`` with the venv ``env_dir`` and this
+    checkout's docgates."""
+    env = {**ENV, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), ENV.get("PYTHONPATH")]))}
+    argv = [
+        str(env_dir / "bin" / "mkdocs"),
+        "build",
+        "--strict",
+        "-f",
+        str(config),
+        "-d",
+        str(site),
+    ]
+    return subprocess.run(argv, cwd=root, capture_output=True, text=True, env=env, check=False)
+
+
+def _complete(env_dir: Path) -> bool:
+    """Whether ``env_dir`` is a finished venv of :func:`prepare` (docgates is installed last)."""
+    return (env_dir / "bin" / "mkdocs").exists() and any(
+        env_dir.glob("lib/python*/site-packages/docgates-*.dist-info")
+    )
