@@ -416,8 +416,9 @@ class DocumentBuilder:
         )
 
     def _links(self, doc: Document, content: Text, env: dict[str, Any]) -> None:
-        if not any(c in content.s for c in "[<!h"):
-            return
+        s = content.s
+        if "[" not in s and "<" not in s:
+            return  # no link, image, footnote reference, autolink or raw HTML can start here
         tokens = parse_inline(content.s, self.settings, env)
         if not any(child.type in _INLINE_WANTED for child in tokens):
             return  # most inline text: no links
