@@ -24,7 +24,9 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
+
+from .urltext import secret_name
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outcomes (
@@ -40,16 +42,7 @@ _VERSION = 1
 """``PRAGMA user_version`` of a cache whose rows hold no secrets (older files are scrubbed)."""
 
 REDACTED = "REDACTED"
-_SECRET_PARTS = (
-    "token", "secret", "password", "passwd", "signature", "credential", "apikey", "auth",
-    "session", "jwt", "privatekey",
-)  # fmt: skip
-_SECRET_NAMES = frozenset({"key", "sig", "pwd", "pass", "code", "otp", "ticket"})
-
-
-def _secret_name(name: str) -> bool:
-    folded = unquote_plus(name).lower().replace("-", "").replace("_", "")
-    return folded in _SECRET_NAMES or any(part in folded for part in _SECRET_PARTS)
+_secret_name = secret_name
 
 
 def _secrets(url: str) -> list[str]:

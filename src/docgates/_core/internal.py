@@ -13,6 +13,7 @@ import traceback
 
 from . import findings
 from .findings import Finding
+from .urltext import scrub
 
 ISSUES = "https://github.com/docgates/docgates/issues"
 
@@ -34,7 +35,7 @@ def where(exc: BaseException) -> str:
 
 def describe(exc: BaseException) -> str:
     """``Type: message (at file:line in function)``, on one line."""
-    message = " ".join(str(exc).split())[:300]
+    message = scrub(" ".join(str(exc).split()))[:300]
     kind = type(exc).__name__
     return f"{kind}: {message} (at {where(exc)})" if message else f"{kind} (at {where(exc)})"
 

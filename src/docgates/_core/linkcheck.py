@@ -32,6 +32,7 @@ from .config import LinksSettings
 from .fleet.hosts import Hosts, LocalHosts
 from .progress import NULL, Progress, task
 from .transport import HttpxTransport, Request, Response, Transport, TransportError
+from .urltext import escape, shown
 
 if TYPE_CHECKING:
     from .fleet import Fleet
@@ -45,6 +46,9 @@ _EMAIL_DOMAIN = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Z
 _TEL = re.compile(
     r"^(?:\+[0-9().-]*[0-9][0-9().-]*|[0-9A-Fa-f*#().-]+)(?:;[A-Za-z0-9-]+(?:=[^;]*)?)*$"
 )
+_HOST = re.compile(r"^[^\s\x00-\x1f\x7f%/\\?#@\[\]<>{}|^`\"']+$")
+"""A host name as one can be looked up: no spaces, controls or URL delimiters (letters of any
+script are fine: IDNA encodes them)."""
 _MAX_BODY = 5 * 1024 * 1024
 _MAX_REDIRECTS = 10
 _HEAD_REFUSED = frozenset({400, 403, 405, 406, 501})
@@ -90,14 +94,20 @@ class Tally:
 
 
 def malformed(url: str) -> str | None:
-    """Why ``url`` cannot be requested at all (a bad port, host or IPv6 literal), or ``None``."""
+    """Why ``url`` cannot be requested at all (a bad port, host or IPv6 literal, a host name
+    with spaces or control characters), or ``None``."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a port out of range or not a number
     except ValueError as exc:
         return str(exc) or "it cannot be parsed"
-    if parts.scheme.lower() in ("http", "https") and not parts.hostname:
+    if parts.scheme.lower() not in ("http", "https"):
+        return None
+    if not parts.hostname:
         return "it names no host"
+    host = unquote(parts.hostname)
+    if "[" not in parts.netloc and not _HOST.match(host):
+        return f"the host '{escape(host)}' is not a host name"
     return None
 
 
@@ -278,7 +288,7 @@ class ExternalChecker:
 
         async def one(base: str, group: list[str]) -> list[Outcome]:
             outcomes = await self._check_page(base, group)
-            progress.advance(base)
+            progress.advance(shown(base))
             return outcomes
 
         try:
@@ -311,17 +321,17 @@ class ExternalChecker:
                 for o in result
             ]
             await claims.publish(base, token, entries)
-            self.progress.advance(base)
+            self.progress.advance(shown(base))
             return result
 
         async def waited() -> list[list[Outcome]]:
             got, abandoned = await claims.wait_all(others)
             found = [self._from_run(pages[b], got[b]) for b in got]
             for base in got:
-                self.progress.advance(base)
+                self.progress.advance(shown(base))
             checked = await asyncio.gather(*(self._check_page(b, pages[b]) for b in abandoned))
             for base in abandoned:
-                self.progress.advance(base)
+                self.progress.advance(shown(base))
             return [*found, *checked]
 
         checked, from_others = await asyncio.gather(
@@ -329,7 +339,7 @@ class ExternalChecker:
         )
         taken = [self._from_run(pages[b], known[b]) for b in known]
         for base in known:
-            self.progress.advance(base)
+            self.progress.advance(shown(base))
         return [*checked, *from_others, *taken]
 
     def _from_run(self, urls: list[str], entries: list[Cached]) -> list[Outcome]:

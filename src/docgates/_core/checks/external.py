@@ -18,6 +18,7 @@ from ..engine import RunContext, register
 from ..errors import ConfigError
 from ..findings import Finding
 from ..source import Span
+from ..urltext import scrub, shown
 
 if TYPE_CHECKING:
     from ..fleet import Fleet
@@ -67,17 +68,24 @@ def report(
     for url, outcome in outcomes.items():
         if outcome.outcome == "ok":
             continue
+        # Never a secret, a control character or a megabyte of URL in a message: the page's
+        # text is what it is, but what docgates prints is redacted, escaped and cut.
+        url_shown, reason = shown(url), scrub(outcome.reason)
         for place in where.get(url, []):
             span = place.span
             if outcome.outcome == "broken":
-                rule, text = "links/external-broken", f"URL '{url}' is broken: {outcome.reason}"
+                rule, text = "links/external-broken", f"URL '{url_shown}' is broken: {reason}"
             elif outcome.outcome == "unverified":
                 rule = "links/external-unverified"
-                text = f"URL '{url}' could not be verified: {outcome.reason}"
+                text = f"URL '{url_shown}' could not be verified: {reason}"
             else:
                 rule = "links/external-redirect"
-                text = f"URL '{url}' has {outcome.reason}"
-            hint = f"Link '{outcome.final_url}' instead." if outcome.outcome == "redirect" else None
+                text = f"URL '{url_shown}' has {reason}"
+            hint = (
+                f"Link '{shown(outcome.final_url)}' instead."
+                if outcome.outcome == "redirect" and outcome.final_url
+                else None
+            )
             finding = findings.make(rule, span.path, span.line, span.column, text, hint=hint)
             result.append(finding)
             if by_page is not None:

@@ -29,6 +29,7 @@ from ..findings import Finding, Severity
 from ..project import Project
 from ..site import Site, hooks_of, is_page, run_site
 from ..slughints import CloseMatches, diagnose
+from ..urltext import scrubbed
 
 _AMP_SUBSTITUTE = "\x02amp\x03"
 #: Plugins that rewrite a page's Markdown before MkDocs renders it.
@@ -460,7 +461,8 @@ def run_links(ctx: RunContext) -> None:
     by_page = ctx.extras.setdefault("by_page", {})
     outgoing = ctx.extras.setdefault("outgoing", {})
     for doc in ctx.target_documents("links"):
-        found = checker.check(doc)
+        # A page's link may hold anything: what is printed of it is redacted and escaped.
+        found = [scrubbed(f) for f in checker.check(doc)]
         ctx.report.findings.extend(found)
         by_page.setdefault(doc.rel, []).extend(found)
         outgoing[doc.rel] = checker.touched

@@ -1,0 +1,114 @@
+"""URLs as docgates shows them: credentials and query secrets redacted, control characters
+escaped, overlong ones cut.
+
+A page may link ``https://user:secret@host/`` or ``...?access_token=...``; a server may
+redirect to such a URL. docgates requests what the page says, but never prints a secret: in
+findings (and so in every output format), in notices, in the progress line and in the cache,
+the user name stays (it says which account) and the secrets read ``***``:
+``https://user:***@host/?token=***``. A user name alone may be a token
+(``https://ghp_...@github.com/``), so it is hidden too. Redaction works on the text, so a URL
+too malformed to parse (``http://u:p@[::1/``) is redacted all the same.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from urllib.parse import unquote_plus
+
+from .findings import Finding
+
+MASK = "***"
+MAX_SHOWN = 200
+"""The most characters of a URL a message quotes; a longer one is cut, and says by how much."""
+
+_SECRET_PARTS = (
+    "token", "secret", "password", "passwd", "signature", "credential", "apikey", "auth",
+    "session", "jwt", "privatekey",
+)  # fmt: skip
+_SECRET_NAMES = frozenset({"key", "sig", "pwd", "pass", "code", "otp", "ticket"})
+_AUTHORITY = re.compile(r"^(?P<head>(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)(?P<authority>[^/?#]*)")
+_IN_TEXT = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]*:)?//[^\s'\"<>`]+")
+"""A URL inside a longer text (an outcome's reason, an exception's message)."""
+_LONG_RUN = re.compile(f"[^\\s'\"]{{{MAX_SHOWN + 1},}}")
+"""A run of characters without a space or a quote, longer than a message quotes."""
+
+
+def secret_name(name: str) -> bool:
+    """Whether a query parameter named ``name`` carries a secret (``token``,
+    ``access_token``, ``X-Amz-Signature``, ``api_key``, ``key``, ``sig``...)."""
+    folded = unquote_plus(name).lower().replace("-", "").replace("_", "")
+    return folded in _SECRET_NAMES or any(part in folded for part in _SECRET_PARTS)
+
+
+def _pairs(text: str) -> str:
+    """``a=1&token=x`` with the values of secret names masked."""
+    out = []
+    for pair in text.split("&"):
+        name, equals, value = pair.partition("=")
+        out.append(f"{name}={MASK}" if equals and value and secret_name(name) else pair)
+    return "&".join(out)
+
+
+def redact(url: str) -> str:
+    """``url`` with its password (or a user name that stands alone) and the values of its
+    secret query and fragment parameters replaced by ``***``; never raises."""
+    match = _AUTHORITY.match(url)
+    if match is not None and "@" in match.group("authority"):
+        userinfo, _, host = match.group("authority").rpartition("@")
+        user, colon, _ = userinfo.partition(":")
+        shown = f"{user}:{MASK}" if colon else MASK
+        url = f"{match.group('head')}{shown}@{host}{url[match.end() :]}"
+    rest, hash_, fragment = url.partition("#")
+    base, question, query = rest.partition("?")
+    if question:
+        rest = f"{base}?{_pairs(query)}"
+    if hash_ and "=" in fragment:  # OAuth's implicit flow: #access_token=...
+        fragment = _pairs(fragment)
+    return f"{rest}{hash_}{fragment}"
+
+
+def escape(text: str) -> str:
+    """``text`` with control and format characters (and line or paragraph separators)
+    written as ``\\xNN``/``\\uNNNN``: a terminal, a log or an XML report shows them inert."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char.isprintable() or unicodedata.category(char) == "Zs":  # spaces stay
+            out.append(char)
+        else:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return "".join(out)
+
+
+def cut(text: str, most: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``most`` characters (the last one ``…``), saying how many more there
+    were; a text cut once is not cut again."""
+    if len(text) <= most:
+        return text
+    return f"{text[: most - 1]}… ({len(text) - most + 1:,} more characters)"
+
+
+def shown(url: str) -> str:
+    """``url`` as a message quotes it: redacted, escaped and cut."""
+    return cut(escape(redact(url)))
+
+
+def scrub(text: str) -> str:
+    """``text`` (a message, a reason) with every URL in it redacted, control characters
+    escaped and every run of more than :data:`MAX_SHOWN` characters without a space or a
+    quote cut.
+    Scrubbing twice changes nothing."""
+    text = escape(_IN_TEXT.sub(lambda m: redact(m.group(0)), text))
+    return _LONG_RUN.sub(lambda m: cut(m.group(0)), text)
+
+
+def scrubbed(finding: Finding) -> Finding:
+    """``finding`` with its message and hint scrubbed (see :func:`scrub`)."""
+    message, hint = scrub(finding.message), scrub(finding.hint) if finding.hint else None
+    if message == finding.message and hint == finding.hint:
+        return finding
+    return replace(finding, message=message, hint=hint)
