@@ -283,11 +283,15 @@ def test_per_host_interval() -> None:
         starts.append(asyncio.get_event_loop().time())
         return Response(200, request.url)
 
-    urls = [f"https://one.example/{i}" for i in range(4)]
+    urls = [f"https://one.example/{i}" for i in range(10)]
     settings = LinksSettings(external_interval=0.05)
     ExternalChecker(settings, MemoryTransport(dict.fromkeys(urls, handler))).check(urls)
-    gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert min(gaps) >= 0.045
+    gaps = sorted(b - a for a, b in itertools.pairwise(starts))
+    # The handler runs a few awaits after the limiter lets a request go, so on a loaded machine
+    # one start can arrive late and the next gap looks short (the gap before it is as much
+    # longer): most gaps and the whole span show the interval. Without it, all ten start at once.
+    assert gaps[len(gaps) // 2] >= 0.045, gaps
+    assert starts[-1] - starts[0] >= 0.4, gaps
 
 
 def test_include_exclude_and_skips_are_counted() -> None:
