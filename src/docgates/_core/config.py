@@ -57,6 +57,11 @@ class CodeSettings(GateSettings):
     check_includes: bool = True
     """Compile code pulled in by ``--8<--`` snippets and ``{* file *}`` includes."""
 
+    docstrings: bool = True
+    """Compile the Python examples of the docstrings mkdocstrings renders on a page
+    (``::: pkg.module``): fenced Python blocks and ``>>>`` examples, reported at the ``.py``
+    file's lines. Needs griffe (the ``docstrings`` extra, installed with mkdocstrings-python)."""
+
     execute: bool = False
     """Run the Python blocks, each page in a fresh process, and check what they print. Off by
     default; a block can opt in on its own with ``exec="on"`` or ``{docgates="run"}``."""

@@ -161,6 +161,16 @@ def run_code(ctx: RunContext) -> None:
         page.blocks += block_stats.blocks
         page.checked += block_stats.checked
         page.skipped += block_stats.skipped
+    if settings.docstrings and "mkdocstrings" in ctx.project.plugin_names:
+        from .checks import docstrings
+
+        handler = ctx.extras.get("mkdocstrings")
+        if not isinstance(handler, docstrings.Handler):
+            handler = docstrings.Handler.from_plugin(
+                getattr(ctx.project.plugin("mkdocstrings"), "options", {}),
+                ctx.project.config_path.parent if ctx.project.config_path else ctx.project.root,
+            )
+        docstrings.check(ctx, documents, handler)
 
 
 @dataclass

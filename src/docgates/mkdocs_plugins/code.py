@@ -8,6 +8,7 @@ and only those the build rendered: the page's HTML proves it (see ``_core.checks
 from __future__ import annotations
 
 import html as htmllib
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -15,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 
+from .._core.checks.docstrings import Handler
 from .._core.checks.execute import BlockFailure, failing_blocks
 from .._core.checks.proof import Proof
 from .._core.config import CodeSettings
@@ -64,6 +66,9 @@ class CodePlugin(GatePlugin):
                 # markdown-exec runs its exec="on" blocks in this build: not a second time
                 "exec_in_build": config.plugins.get("markdown-exec") is not None,
             }
+            handler = mkdocstrings_handler(config)
+            if handler is not None:
+                extras["mkdocstrings"] = handler
             report = engine.check(["code"], list(texts), texts=texts, extras=extras)
         except (DocgatesError, ConfigError) as exc:
             raise PluginError(f"docgates: {exc}") from None
@@ -83,6 +88,21 @@ class CodePlugin(GatePlugin):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.end_build()
+
+
+def mkdocstrings_handler(config: MkDocsConfig) -> Handler | None:
+    """The python handler's settings as the build's mkdocstrings plugin holds them (its
+    config after MkDocs read it: ``!ENV`` and inherited configs resolved). Inside a build the
+    griffe extensions it names are loaded, as mkdocstrings loads them for the same build."""
+    plugin = config.plugins.get("mkdocstrings")
+    if plugin is None:
+        return None
+    options = {
+        "handlers": dict(plugin.config.get("handlers") or {}),
+        "default_handler": plugin.config.get("default_handler") or "python",
+    }
+    base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+    return Handler.from_plugin(options, base, run_project_code=True)
 
 
 def show_languages(config: MkDocsConfig) -> bool:

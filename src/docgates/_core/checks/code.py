@@ -148,7 +148,7 @@ def check_document(doc: Document, settings: CodeSettings) -> tuple[list[Finding]
             continue
         stats.checked += 1
         if verdict.action == "session":
-            out.extend(_check_session(block))
+            out.extend(check_session(block))
         else:
             problem = compile_block(block)
             if problem:
@@ -267,7 +267,8 @@ def syntax_finding(
     if quoted:
         message += f": '{_shorten(quoted)}'"
     if span.path != block.page:
-        message += f" (included by '{block.page}')"
+        how = "rendered on" if block.kind == "docstring" else "included by"
+        message += f" ({how} '{block.page}')"
     return findings.make(
         "code/syntax-error",
         span.path,
@@ -335,7 +336,8 @@ def split_session(lines: list[CodeLine]) -> list[Statement]:
     return statements
 
 
-def _check_session(block: CodeBlock) -> list[Finding]:
+def check_session(block: CodeBlock) -> list[Finding]:
+    """Compile each ``>>>`` statement of a session block."""
     out = []
     for statement in split_session(block.lines):
         problem = compile_block(block, statement.lines, what="'>>>' statement")

@@ -1,0 +1,407 @@
+"""The code gate on API pages: Python examples in the docstrings mkdocstrings renders.
+
+Each project is a docs site whose pages hold ``::: identifier`` lines and a package (src layout,
+found through the python handler's ``paths``) whose docstrings hold examples. Findings must
+point at the ``.py`` file's own line and column, name the page, and cover exactly what
+mkdocstrings renders: no object that no page renders, no member its options leave out.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from docgates._core.docmap import line_places
+from docgates.cli import main
+
+from .conftest import DEFAULT_CONFIG, MakeProject
+from .helpers import lines, run
+
+CONFIG = DEFAULT_CONFIG + (
+    "  - mkdocstrings:\n      handlers:\n        python:\n          paths: [src]\n"
+)
+
+GOOD = '''\
+"""The package.
+
+Examples:
+    >>> from pkg import double
+    >>> double(2)
+    4
+"""
+
+
+def double(x):
+    """Twice ``x``.
+
+    ```python
+    from pkg import double
+    assert double(1) == 2
+    ```
+
+    Examples:
+        >>> double(3)
+        6
+    """
+    return 2 * x
+'''
+
+
+def _api(text: str = "::: pkg\n") -> str:
+    return "# API\n\n" + text
+
+
+# -- where each docstring line is in the file ------------------------------------------------
+
+SOURCES = [
+    'def f():\n    """One.\n\n    Two:\n        three\n    """\n',
+    'def f(): "single line"\n',
+    'def f():\n    r"""Raw \\n stays.\n    >>> x = 1\n    """\n',
+    'def f():\n    "one\\ntwo\\tthree"\n',
+    (
+        'def f():\n    """\\\n    After a continuation.\n    joined \\\n    here\n'
+        '      indented\n    """\n'
+    ),
+    'x = 1\n"""Attribute\n  docstring"""\n',
+    'def f():\n    ("a "\n     "b\\n"\n     "c")\n',
+    "class C:\n    '''Single quotes.\n\n    \\x41\\u0042\\N{DIGIT ONE} \\101\n    '''\n",
+    'def f():\n\t"""Tab.\n\n\t\tdeeper\n\t"""\n',
+]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_each_docstring_line_maps_to_its_place_in_the_file(source: str) -> None:
+    tree = ast.parse(source)
+    node = next(
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)
+    )
+    cleaned = inspect.cleandoc(node.value.rstrip())
+    places = line_places(source, node.lineno, cleaned)
+    assert places is not None
+    assert len(places) == len(cleaned.split("\n"))
+    file_lines = source.split("\n")
+    for text, place in zip(cleaned.split("\n"), places, strict=True):
+        there = file_lines[place.line - 1][place.column :]
+        if "\\" in there[: len(text)] or "\t" in text:
+            # escapes and tabs change the characters, not the line: the line starts there
+            assert there[:1] in ("\\", text[:1]) or (text.startswith(" ") and "\t" in there)
+        elif '"' in there[: len(text)]:
+            # adjacent literals: the line starts here and goes on in the next literal
+            assert text.startswith(there.split('"')[0]), (text, place, there)
+        else:
+            assert there.startswith(text), (text, place, there)
+
+
+def test_a_docstring_griffe_reads_differently_has_no_places() -> None:
+    source = 'def f():\n    """Text."""\n'
+    assert line_places(source, 2, "Something else") is None
+    assert line_places(source, 1, "Text.") is None  # no docstring starts on line 1
+    assert line_places("def (:\n", 1, "x") is None  # the file does not parse
+
+
+# -- the engine, as the CLI runs it ----------------------------------------------------------
+
+
+def test_a_syntax_error_in_an_example_is_one_finding_at_the_py_line(
+    make_project: MakeProject,
+) -> None:
+    module = GOOD.replace(">>> double(3)", ">>> double(3")
+    root = make_project(
+        {"docs/index.md": "# Home\n", "docs/api.md": _api(), "src/pkg/__init__.py": module},
+        config=CONFIG,
+    )
+    line = module.split("\n").index("        >>> double(3") + 1
+    assert lines(run(root)) == [
+        f"src/pkg/__init__.py:{line}:19: code/syntax-error '>>>' statement does not compile: "
+        "'(' was never closed: 'double(3' (in the docstring of 'pkg.double', rendered on "
+        "'docs/api.md')"
+    ]
+
+
+def test_valid_examples_give_no_finding_and_are_counted(make_project: MakeProject) -> None:
+    root = make_project(
+        {"docs/index.md": "# Home\n", "docs/api.md": _api(), "src/pkg/__init__.py": GOOD},
+        config=CONFIG,
+    )
+    report = run(root)
+    assert lines(report) == []
+    stats = report.stats.extra["docstrings"]
+    # the module's '>>>' example, the function's fence and its '>>>' example
+    assert (stats["directives"], stats["docstrings"], stats["examples"], stats["checked"]) == (
+        1,
+        2,
+        3,
+        3,
+    )
+
+
+def test_a_fence_in_a_parameter_description_indented_and_raw(make_project: MakeProject) -> None:
+    module = textwrap.dedent(
+        '''\
+        def f(x):
+            r"""Do it.
+
+            Args:
+                x: the value, for example:
+
+                    ```python
+                    f(x=[1,
+                    ```
+
+            Note:
+                A note with code:
+
+                ```py
+                ok = 1
+                ```
+            """
+        '''
+    )
+    root = make_project(
+        {"docs/api.md": _api("::: pkg.f\n"), "src/pkg/__init__.py": module}, config=CONFIG
+    )
+    row = module.split("\n").index("            f(x=[1,") + 1
+    found = run(root).findings
+    assert [(f.path, f.line, f.column, f.rule) for f in found] == [
+        ("src/pkg/__init__.py", row, 17, "code/syntax-error")
+    ]
+    assert "rendered on 'docs/api.md'" in found[0].message
+
+
+def test_numpy_and_sphinx_styles_from_the_directive_options(make_project: MakeProject) -> None:
+    numpy = textwrap.dedent(
+        '''\
+        def f():
+            """Numpy style.
+
+            Examples
+            --------
+            >>> f(
+            """
+
+
+        def g():
+            """Sphinx style: no sections, the text is Markdown.
+
+            ```python
+            def broken(:
+            ```
+
+            :returns: nothing
+            """
+        '''
+    )
+    api = _api(
+        "::: pkg.f\n    options:\n      docstring_style: numpy\n\n"
+        "::: pkg.g\n    options:\n      docstring_style: sphinx\n"
+    )
+    root = make_project({"docs/api.md": api, "src/pkg/__init__.py": numpy}, config=CONFIG)
+    text = numpy.split("\n")
+    assert [(f.line, f.column) for f in run(root).findings] == [
+        (text.index("    >>> f(") + 1, 10),
+        (text.index("    def broken(:") + 1, 16),
+    ]
+
+
+def test_objects_no_page_renders_are_not_checked(make_project: MakeProject) -> None:
+    bad = '    """Bad.\n\n    Examples:\n        >>> (\n    """\n'
+    module = (
+        textwrap.dedent(
+            '''\
+        from pkg.other import imported
+
+
+        def shown():
+            """Shown.
+
+            Examples:
+                >>> shown(
+            """
+
+
+        def hidden():
+        '''
+        )
+        + bad
+        + "\n\ndef _private():\n"
+        + bad
+    )
+    other = "def imported():\n" + bad
+    lone = "def lone():\n" + bad
+    api = _api("::: pkg\n    options:\n      members: [shown]\n")
+    root = make_project(
+        {
+            "docs/api.md": api,
+            "docs/all.md": _api("::: pkg\n"),
+            "src/pkg/__init__.py": module,
+            "src/pkg/other.py": other,
+            "src/lone.py": lone,
+        },
+        config=CONFIG,
+    )
+    found = run(root).findings
+    # 'shown' on both pages (one finding, folded); 'hidden' on all.md only; '_private' is
+    # filtered out; the imported function and the module no page names are never read.
+    assert sorted((f.path, f.line, f.message.split("(in the docstring of ")[1]) for f in found) == [
+        ("src/pkg/__init__.py", 8, "'pkg.shown', rendered on 'docs/all.md') (and 1 more page)"),
+        ("src/pkg/__init__.py", 16, "'pkg.hidden', rendered on 'docs/all.md')"),
+    ]
+
+
+def test_options_that_hide_examples_and_members(make_project: MakeProject) -> None:
+    module = textwrap.dedent(
+        '''\
+        class C:
+            """A class.
+
+            Examples:
+                >>> C(
+            """
+
+            def __init__(self):
+                """Init.
+
+                ```python
+                init(
+                ```
+                """
+
+            def method(self):
+                """Method.
+
+                ```python
+                method(
+                ```
+                """
+        '''
+    )
+    text = module.split("\n")
+    cls, init, method = (
+        text.index(t) + 1 for t in ("        >>> C(", "        init(", "        method(")
+    )
+    cases = {
+        "": [cls, init, method],  # the default filter '!^_[^_]' keeps '__init__'
+        "      show_docstring_examples: false\n": [init, method],
+        "      members: false\n": [cls],
+        "      merge_init_into_class: true\n": [cls, init, method],
+        "      filters: ['!^method$']\n": [cls, init],
+    }
+    for options, expected in cases.items():
+        api = _api("::: pkg.C\n" + (f"    options:\n{options}" if options else ""))
+        root = make_project({"docs/api.md": api, "src/pkg/__init__.py": module}, config=CONFIG)
+        assert sorted(f.line for f in run(root).findings) == sorted(expected), options
+
+
+def test_directives_in_code_blocks_and_other_handlers_are_not_read(
+    make_project: MakeProject,
+) -> None:
+    module = 'def f():\n    """F.\n\n    Examples:\n        >>> f(\n    """\n'
+    api = _api(
+        "```md\n::: pkg.f\n```\n\n"
+        "::: pkg.f\n    handler: crystal\n\n"
+        "Text ::: pkg.f is not a directive.\n"
+    )
+    root = make_project({"docs/api.md": api, "src/pkg/__init__.py": module}, config=CONFIG)
+    assert lines(run(root)) == []
+
+
+def test_the_option_turns_it_off_and_a_missing_module_is_a_notice(
+    make_project: MakeProject,
+) -> None:
+    module = 'def f():\n    """F.\n\n    Examples:\n        >>> f(\n    """\n'
+    root = make_project(
+        {"docs/api.md": _api("::: pkg.f\n\n::: nowhere.g\n"), "src/pkg/__init__.py": module},
+        config=CONFIG,
+    )
+    assert lines(run(root, code={"docstrings": False})) == []
+    report = run(root)
+    assert [f.line for f in report.findings] == [5]
+    assert any(
+        "'nowhere' were not checked: griffe cannot load it" in n and "'paths'" in n
+        for n in report.notices
+    )
+
+
+def test_without_mkdocstrings_in_the_config_nothing_is_read(make_project: MakeProject) -> None:
+    module = 'def f():\n    """F.\n\n    Examples:\n        >>> f(\n    """\n'
+    root = make_project({"docs/api.md": _api("::: pkg.f\n"), "src/pkg/__init__.py": module})
+    assert lines(run(root)) == []
+
+
+def test_the_cli_reports_the_py_line_and_fails(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = GOOD.replace("assert double(1) == 2", "assert double(1) == = 2")
+    root = make_project(
+        {"docs/index.md": "# Home\n", "docs/api.md": _api(), "src/pkg/__init__.py": module},
+        config=CONFIG,
+    )
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["check", "--only", "code"])
+    line = module.split("\n").index("    assert double(1) == = 2") + 1
+    assert result.exit_code == 1, result.output
+    assert f"src/pkg/__init__.py:{line}:" in result.output
+    assert "code/syntax-error" in result.output
+    assert "rendered on 'docs/api.md'" in result.output
+
+
+# -- inside the MkDocs build --------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_mkdocs_build_reports_the_example_at_its_line_once(make_project: MakeProject) -> None:
+    module = GOOD.replace(">>> double(3)", ">>> double(3") + textwrap.dedent(
+        '''
+
+        def _private():
+            """Never rendered.
+
+            Examples:
+                >>> (
+            """
+        '''
+    )
+    # the ':::' line comes from a macro-free page; a second page renders it too
+    root = make_project(
+        {
+            "docs/index.md": "# Home\n\n::: pkg.double\n",
+            "docs/api.md": _api(),
+            "src/pkg/__init__.py": module,
+        },
+        config=CONFIG,
+    )
+    executable = shutil.which("mkdocs", path=str(Path(sys.executable).parent)) or "mkdocs"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    result = subprocess.run(
+        [executable, "build", "--strict"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    warnings = [
+        re.sub(r"\x1b\[[0-9;]*m", "", line)
+        for line in result.stderr.splitlines()
+        if "WARNING" in line
+    ]
+    line = module.split("\n").index("        >>> double(3") + 1
+    assert warnings == [
+        f"WARNING -  docgates: src/pkg/__init__.py:{line}:19: code/syntax-error '>>>' statement "
+        "does not compile: '(' was never closed: 'double(3' (in the docstring of "
+        "'pkg.double', rendered on 'docs/api.md') (and 1 more page)"
+    ]
+    assert result.returncode == 1
