@@ -148,7 +148,11 @@ def _markdown(config: str) -> Any:
 
 
 def render(text: str, config: str) -> str:
-    return str(_markdown(config).reset().convert(text))
+    from mkdocs.utils import meta
+
+    # Page.read_source: MkDocs takes the front matter off before Markdown sees the page.
+    markdown, _ = meta.get_data(text)
+    return str(_markdown(config).reset().convert(markdown))
 
 
 def oracle(text: str, config: str, marker_lines: dict[int, int]) -> Outcome:
@@ -283,8 +287,38 @@ INFOS = (
     "",
     "pycon",
 )
-CONTAINERS = ("list", "olist", "admonition", "details", "details_open", "tab", "quote")
-BLOCKS = ("/// admonition | Title", "/// details | Summary", "/// tab | Tab", "/// note")
+CONTAINERS = (
+    "list",
+    "list*",
+    "list+",
+    "olist",
+    "admonition",
+    "admonition_plain",
+    "admonition_empty",
+    "details",
+    "details_open",
+    "details_plain",
+    "tab",
+    "tab_select",
+    "tab_new",
+    "quote",
+)
+#: ``///`` block headers, each with the option lines (indented by four) that follow it.
+BLOCKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("/// admonition | Title", ()),
+    ("/// details | Summary", ()),
+    ("/// tab | Tab", ()),
+    ("/// note", ()),
+    ("/// details | Open", ("open: true",)),
+    ("/// tab | New set", ("new: true",)),
+    ("/// admonition | Typed", ("type: warning",)),
+)
+#: Heading texts beyond the plain one: inline markup the toc strips before slugifying,
+#: closing hashes, a repeated text (toc's ``_1`` suffix), attr_list's ``{: #id }`` form.
+HEADINGS = ("plain", "code", "emphasis", "link", "closing", "repeat", "attr", "entity", "accent")
+#: Link forms beyond ``[text](target)``: images, titles, angle brackets, autolinks, a link
+#: inside inline code (not a link), reference images, escaped brackets.
+LINKS = ("image", "title", "angle", "autolink", "codespan", "refimage", "escaped", "nested")
 
 
 def strategies(malformed: bool) -> Any:
@@ -310,7 +344,15 @@ def strategies(malformed: bool) -> Any:
     )
     leaf = st.one_of(
         st.tuples(st.just("para"), st.integers(1, 3), st.booleans(), st.booleans()),
-        st.tuples(st.just("heading"), st.integers(1, 4), st.booleans(), st.booleans()),
+        st.tuples(
+            st.just("heading"),
+            st.integers(1, 4),
+            st.booleans(),  # no space after the hashes (not a heading for CommonMark)
+            st.booleans(),  # {#id}
+            st.sampled_from(HEADINGS),
+        ),
+        st.tuples(st.just("links"), st.sampled_from(LINKS)),
+        st.tuples(st.just("comment"), st.booleans()),  # an HTML comment, a fence inside
         st.tuples(st.just("setext"), st.sampled_from("=-")),
         st.tuples(st.just("hr")),
         st.tuples(st.just("reflink"), st.booleans()),
@@ -336,7 +378,10 @@ def strategies(malformed: bool) -> Any:
         )
 
     block = st.recursive(leaf, extend, max_leaves=8)
-    return st.lists(st.tuples(gap, block), min_size=1, max_size=5)
+    front = st.sampled_from(((False, ("front",)), None, None, None, None))
+    return st.tuples(front, st.lists(st.tuples(gap, block), min_size=1, max_size=5)).map(
+        lambda pair: [pair[0], *pair[1]] if pair[0] else pair[1]
+    )
 
 
 class Renderer:
@@ -390,7 +435,40 @@ class Renderer:
             n = page.marker()
             space = "" if node[2] else " "
             attrs = f" {{#id-{n}}}" if node[3] else ""
-            page.add(f"{prefix}{'#' * node[1]}{space}Heading m{n}x{attrs}", n)
+            style = node[4] if len(node) > 4 else "plain"
+            page.constructs.add(f"heading:{style}")
+            words = {
+                "plain": f"Heading m{n}x",
+                "code": f"The `run()` call m{n}x",
+                "emphasis": f"*Very* __bold__ m{n}x",
+                "link": f"See [the page m{n}x](h{n}.md)",
+                "closing": f"Closed m{n}x ##",
+                "repeat": "Repeated",
+                "attr": f"Braced m{n}x {{: #brace-{n} }}",
+                "entity": f"Fish &amp; chips &lt;m{n}x&gt;",
+                "accent": f"Café déjà vu m{n}x",
+            }[style]
+            if style in ("attr", "closing"):
+                attrs = ""
+            page.add(f"{prefix}{'#' * node[1]}{space}{words}{attrs}", n)
+        elif kind == "links":
+            self.links(node[1], prefix)
+        elif kind == "comment":
+            n = page.marker()
+            page.add(f"{prefix}<!-- a comment m{n}x", n)
+            if node[1]:
+                k = page.marker()
+                page.add(f"{prefix}```python")
+                page.add(f"{prefix}hidden = {k}  # m{k}x", k)
+                page.add(f"{prefix}```")
+            page.add(f"{prefix}-->")
+        elif kind == "front":
+            page.constructs.add("front-matter")
+            n = page.marker()
+            page.add("---")
+            page.add(f"title: Front m{n}x", n)
+            page.add("tags: [a, b]")
+            page.add("---")
         elif kind == "fence":
             self.fence(node, prefix)
         elif kind == "indented":
@@ -402,6 +480,25 @@ class Renderer:
             self.generic(node, prefix)
         else:
             self.container(node, prefix)
+
+    def links(self, form: str, prefix: str) -> None:
+        page = self.page
+        n = page.marker()
+        page.constructs.add(f"links:{form}")
+        text = {
+            "image": f"An ![image m{n}x](img{n}.png) here.",
+            "title": f'A [titled m{n}x](t{n}.md "The title") link.',
+            "angle": f"An [angled m{n}x](<a{n}.md#x>) link.",
+            "autolink": f"An autolink m{n}x <https://example.com/{n}>.",
+            "codespan": f"Code `[not a link m{n}x](c{n}.md)` here.",
+            "refimage": f"A ![ref image m{n}x][img-{n}].",
+            "escaped": rf"Not \[a link m{n}x\](e{n}.md) here.",
+            "nested": f"A [[nested m{n}x]](n{n}.md) link.",
+        }[form]
+        page.add(f"{prefix}{text}", n)
+        if form == "refimage":
+            self.blank(prefix)
+            page.add(f"{prefix}[img-{n}]: ri{n}.png")
 
     def fence(self, node: Any, prefix: str, opener: str | None = None) -> None:
         _, char, length, info, count, blank, fault = node
@@ -460,8 +557,8 @@ class Renderer:
         if kind == "quote":
             self.blocks(children, prefix + "> ")
             return
-        if kind in ("list", "olist"):
-            marker = "-" if kind == "list" else f"{round_ + 1}."
+        if kind in ("list", "list*", "list+", "olist"):
+            marker = f"{round_ + 1}." if kind == "olist" else (kind[4:] or "-")
             first = children[0][1]
             if on_marker and first[0] == "fence":
                 page.constructs.add("fence-on-marker")
@@ -481,7 +578,12 @@ class Renderer:
             "admonition": f'!!! note "Note m{n}x"',
             "details": f"??? tip m{n}x",
             "details_open": f'???+ warning "Open m{n}x"',
+            "details_plain": f"???+ note m{n}x",
             "tab": f'=== "Tab m{n}x"',
+            "tab_select": f'===+ "Selected m{n}x"',
+            "tab_new": f'===! "New set m{n}x"',
+            "admonition_plain": "!!! warning",
+            "admonition_empty": '!!! danger ""',
         }[kind]
         page.add(f"{prefix}{header}", n)
         if gap:
@@ -489,10 +591,12 @@ class Renderer:
         self.blocks(children, inner)
 
     def generic(self, node: Any, prefix: str) -> None:
-        _, header, children, slashes = node
+        _, (header, options), children, slashes = node
         page = self.page
         marks = "/" * slashes
         page.add(f"{prefix}{marks}{header[3:]}")
+        for option in options:
+            page.add(f"{prefix}    {option}")
         self.blank(prefix)
         self.blocks(children, prefix)
         self.blank(prefix)

@@ -191,3 +191,81 @@ def test_without_superfences_nested_fences_are_not_code() -> None:
     ```
     """
     assert python_lines(page, "fenced") == [8]
+
+
+# -- disagreements the long runs found, fixed -----------------------------------------------------
+
+
+def test_a_fence_in_a_comment_inside_a_list_item_is_not_on_the_page() -> None:
+    # Four spaces in, the comment is not an HTML block: it is inline HTML in the item's
+    # paragraph, and the fence superfences found is rendered into the comment.
+    page = """\
+    1. Item
+
+        <!-- a comment
+        ```python
+        hidden = = 1  # m1x
+        ```
+        -->
+
+        Shown:
+
+        ```python
+        shown = 2  # m2x
+        ```
+    """
+    assert python_lines(page) == [12]
+
+
+def test_a_fence_in_a_comment_inside_an_admonition_is_not_on_the_page() -> None:
+    page = """\
+    !!! note
+        Some text <!-- hidden:
+        ```python
+        hidden = = 1  # m1x
+        ```
+        --> and more.
+    """
+    assert python_lines(page) == []
+
+
+def test_a_comment_right_after_a_paragraph_line_is_raw_html() -> None:
+    # No blank line before the comment: Python-Markdown's HTML extractor still takes it as a
+    # block (a comment at a line start), so fenced_code's fence inside it is hidden.
+    page = """\
+    Some text
+    <!--
+    ```python
+    hidden = = 1  # m1x
+    ```
+    -->
+    """
+    assert python_lines(page, "fenced") == []
+    assert python_lines(page) == []
+
+
+def test_markdown_after_a_comment_on_its_last_line_is_read() -> None:
+    page = """\
+    Text
+
+    <!-- a comment
+    over two lines --> and [a link](after.md)
+    ```python
+    x = 1  # m1x
+    ```
+    """
+    assert python_lines(page) == [6]
+    mine, _ = model(page_of(page).text, "material")
+    assert mine.links == ("after.md",)
+
+
+def test_an_unclosed_comment_is_text() -> None:
+    page = """\
+    <!-- never closed
+
+    ```python
+    x = 1  # m1x
+    ```
+    """
+    assert python_lines(page) == [4]
+    assert python_lines(page, "fenced") == [4]

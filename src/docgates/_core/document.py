@@ -55,6 +55,10 @@ _CONTAINER_NAMES = {
 }
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PLACEHOLDER = lazy(r"\x02wzxhzdk:(\d+)\x03")
+#: Python-Markdown's inline ``HTML_RE`` comment (across lines), and its ``BACKTICK_RE``, whose
+#: code spans are taken first (a comment cannot start or end inside one).
+_INLINE_COMMENT = lazy(r"<!--(?:(?!<!--|-->).)*-->", re.DOTALL)
+_BACKTICK = lazy(r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)(`+)(.+?)(?<!`)\2(?!`))", re.DOTALL)
 _CODEHILITE_HEADER = lazy(
     r"^(?:(?:::+)|(?P<shebang>#!))(?P<path>(?:/\w+)*[/ ])?(?P<lang>[\w#.+-]*)\s*$"
 )
@@ -635,13 +639,17 @@ class _Walker:
             # text around it stay those of the page; a lone STX is text like any other.
             pieces = []
             last = 0
+            hidden = _inline_comments(s) if "<!--" in s else []
             for match in _PLACEHOLDER.finditer(s):
                 pieces += [
                     text[last : match.start()],
                     Text(" " * (match.end() - match.start()), ()),
                 ]
                 last = match.end()
-                self.placeholder(int(match.group(1)), containers, rendered=fences)
+                # A fence inside an inline comment (``<!--`` opened in a paragraph, a list
+                # item's or an admonition's text) is rendered into the comment: not on the page.
+                inside = any(begin < match.start() < end for begin, end in hidden)
+                self.placeholder(int(match.group(1)), containers, rendered=fences and not inside)
             if last:
                 pieces.append(text[last:])
                 text = Text.join("", pieces)
@@ -697,6 +705,13 @@ class _Walker:
         span = doc.source.span(start, column)
         index = int(node.meta.get("index", 1))
         doc.tabs.append(Tab(title, span, int(node.meta.get("set", 1)), index, heading))
+
+
+def _inline_comments(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the HTML comments Python-Markdown's inline HTML pattern
+    finds in ``text``, past its code spans."""
+    masked = _BACKTICK.sub(lambda m: " " * (m.end() - m.start()), text) if "`" in text else text
+    return [(m.start(), m.end()) for m in _INLINE_COMMENT.finditer(masked)]
 
 
 #: The inline tokens :meth:`DocumentBuilder._links` reads.

@@ -166,31 +166,52 @@ def _html_blocks(
     out: list[Text] = []
     found: dict[int, RawHtml] = {}
     index = 0
-    previous_blank = True
     while index < len(lines):
         line = lines[index]
-        match = _HTML_START.match(line.s) if previous_blank or not out else None
+        # A block starts at any line start (up to three spaces), after a paragraph's line too:
+        # Python-Markdown's HTML extractor then ends the paragraph there.
+        match = _HTML_START.match(line.s)
         tag = match.group("tag").lower() if match and match.group("tag") else None
         if match is None or (tag is not None and tag not in BLOCK_LEVEL):
             out.append(line)
-            previous_blank = not line.s.strip()
             index += 1
             continue
         end = index
+        cut: int | None = None
         if tag is None:
-            while end < len(lines) and "-->" not in lines[end].s:
+            start = match.end()
+            while end < len(lines):
+                close = lines[end].s.find("-->", start if end == index else 0)
+                if close >= 0:
+                    cut = close + 3
+                    break
                 end += 1
+            if cut is None:
+                # Never closed: the HTML parser takes '<' as text, and the lines stay Markdown.
+                out.append(line)
+                index += 1
+                continue
         else:
             depth = 0
             opener = lazy(rf"<{tag}(?=[\s>/])|</{tag}\s*>", 2)  # re.IGNORECASE
             while end < len(lines):
                 for hit in opener.finditer(lines[end].s):
                     depth += -1 if hit.group(0).startswith("</") else 1
+                    if depth <= 0:
+                        cut = hit.end()
+                        break
                 if depth <= 0:
                     break
                 end += 1
         end = min(end, len(lines) - 1)
-        block = Text.join("\n", lines[index : end + 1])
+        last = lines[end]
+        tail = last[cut:] if cut is not None else None
+        if tail is not None and tail.s.strip():
+            # What follows the block on its last line is Markdown again (the extractor's
+            # "tail"), starting a block of its own.
+            block = Text.join("\n", [*lines[index:end], last[:cut]])
+        else:
+            block, tail = Text.join("\n", lines[index : end + 1]), None
         number = counter[0]
         counter[0] += 1
         raw = RawHtml(block, tag is None)
@@ -200,7 +221,8 @@ def _html_blocks(
         found[number] = raw
         out.append(Text.synthetic(PLACEHOLDER.format(number), line.row))
         out.append(Text.synthetic("", line.row))
-        previous_blank = True
+        if tail is not None:
+            out.append(tail)
         index = end + 1
     return Text.join("\n", out), found
 
