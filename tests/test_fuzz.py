@@ -13,6 +13,7 @@ sets the number of examples per test.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import textwrap
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from docgates._core.errors import ConfigError
 from docgates._core.execute import pool
 from docgates._core.project import load_project
 from docgates._core.report import Report
+from docgates._core.transport import MemoryTransport, Response
 
 _PROFILE = os.environ.get("DOCGATES_FUZZ", "ci")
 _EXAMPLES = int(os.environ.get("DOCGATES_FUZZ_EXAMPLES", "0") or 0)
@@ -124,6 +126,10 @@ FRAGMENTS = [
     "\x00",
     "\x1b[31mred\x1b[0m",
     "\u2028line separator",
+    "[hostile](http://[::1/) [b](http://[) [c](<https://exa mple.com/>)",
+    "[cred](https://user:secret@a.example/p?token=tok&x=1) <https://tok@a.example/>",
+    '<a href="missing\x1b[31m\u202e.md">raw</a> [ctl](bad\x07.md)',
+    "[long](" + "x" * 600 + ".md)",
     "",
     "",
 ]
@@ -140,6 +146,10 @@ FRONT = [
     "---\ntitle: [unclosed\n---\n",
     "---\na: &a [1, 2]\nb: [*a, *a]\n---\n",
     "---\n- not a mapping\n---\n",
+    "---\ntitle: T\na: &a [1, *a]\n---\n",
+    "---\nl0: &l0 [x]\n"
+    + "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 7))
+    + "---\n",
     "title: MultiMarkdown\nauthor: x\n\n",
 ]
 
@@ -359,6 +369,108 @@ def test_update_twice_changes_nothing_the_second_time(page: str) -> None:
         assert_sound(root, second)
         assert (root / "docs/index.md").read_bytes() == once
         assert b"\x00" not in once
+
+
+SCHEMES = ["http://", "https://", "//", "HTTPS://", "ftp://", "mailto:", "tel:", ""]
+USERINFO = ["", "", "user:secret@", "tok-secret@", "u:p:secret@", "@", ":secret@"]
+HOSTS = [
+    "a.example", "a.example:443", "[::1", "[", "[::1]", "exa mple.com", "localhost:80800",
+    "a.example:abc", "", "ä.example", "a.example\x01", "%5B", "a..example",
+]  # fmt: skip
+TAILS = [
+    "", "/", "/p?token=secret&x=1", "/?access_token=secret", "/cb#access_token=secret",
+    "/?key=secret", "/\x1b[31m", "/" + "y" * 400, "/r", "/a b", "/%zz", "?", "#",
+]  # fmt: skip
+hostile_urls = st.builds(
+    lambda *parts: "".join(parts),
+    st.sampled_from(SCHEMES),
+    st.sampled_from(USERINFO),
+    st.sampled_from(HOSTS),
+    st.one_of(st.sampled_from(TAILS), st.text(max_size=12)),
+)
+_SHOWN_SECRET = re.compile(r"//[^/?#\s']*secret|[?&#][a-z_]*(?:token|key)=secret")
+FORMS = ["[t]({})", "[t](<{}>)", "<{}>", '<a href="{}">t</a>', "[r{n}]: {}\n\n[x][r{n}]", "{}"]
+
+
+@settings(max_examples=max(settings().max_examples // 2, 10))
+@given(
+    st.lists(st.tuples(st.sampled_from(FORMS), hostile_urls), min_size=1, max_size=6),
+    hostile_urls,
+)
+def test_hostile_external_links_never_crash_or_show_a_secret(
+    links: list[tuple[str, str]], location: str
+) -> None:
+    # Every link goes to an in-memory transport (never the network): a.example/r redirects to
+    # a drawn URL, anything else answers 404.
+    lines = [form.format(url, n=n) for n, (form, url) in enumerate(links)]
+    with project({"docs/index.md": "# Home\n\n" + "\n\n".join(lines) + "\n"}) as root:
+        loaded = load_project(root)
+        engine = Engine(loaded, loaded.settings({"links": {"external_retries": 0}}))
+        routes = {
+            f"{scheme}a.example/r": Response(301, "", {"location": location})
+            for scheme in ("http://", "https://")
+        }
+        report = engine.check(
+            ["links", "external"],
+            extras={"transport": MemoryTransport(routes), "no_cache": True},
+        )
+        assert_sound(root, report)
+        for finding in report.findings:
+            # No secret in a URL's authority, nor as a token's or key's value ('mailto:'
+            # addresses and relative links have no credentials to hide).
+            assert not _SHOWN_SECRET.search(finding.text), finding
+            assert finding.text.replace("\n", " ").isprintable(), finding
+            assert len(finding.message) < 1000, finding
+
+
+NAV_LINES = [
+    "nav:",
+    "  - index.md",
+    "  - Section: a",
+    "  - '*'",
+    "  - glob: '*.md'",
+    "  - ...",
+    "hide: true",
+    "ignore: draft-*.md",
+    "append_unmatched: true",
+    "nav: &n [index.md, *n]",
+    "l0: &l0 [x]",
+    "l1: &l1 [*l0, *l0, *l0, *l0, *l0, *l0, *l0, *l0, *l0, *l0]",
+    "l2: &l2 [*l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1]",
+    "l3: &l3 [*l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2]",
+    "l4: [*l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3]",
+    "title: !!python/object/apply:os.system ['echo PWNED > PWNED']",
+    "nav: [" * 50 + "]" * 50,
+    "key: [unclosed",
+    "\ttab: x",
+]
+
+
+@given(
+    st.sampled_from(["awesome-nav", "awesome-pages"]),
+    st.lists(st.one_of(st.sampled_from(NAV_LINES), st.text(max_size=15)), max_size=12),
+    st.lists(st.sampled_from(NAV_LINES), max_size=6),
+)
+def test_nav_files_are_a_config_error_or_a_run(plugin: str, top: list[str], sub: list[str]) -> None:
+    name = ".nav.yml" if plugin == "awesome-nav" else ".pages"
+    files = {
+        "docs/index.md": "# Home\n",
+        "docs/draft-1.md": "# Draft\n",
+        f"docs/{name}": "\n".join(top) + "\n",
+        f"docs/a/{name}": "\n".join(sub) + "\n",
+        "docs/a/one.md": "# One\n",
+    }
+    with project(files, f"site_name: x\nplugins:\n  - {plugin}\n") as root:
+        error: ConfigError | None = None
+        try:
+            report = check(root, ("structure",))
+        except ConfigError as exc:
+            error = exc
+        assert not (root / "PWNED").exists()
+        if error is not None:  # only a nav file can be wrong here: the error names it
+            assert str(error.path).endswith(name), error
+            return
+        assert_sound(root, report)
 
 
 def teardown_module() -> None:

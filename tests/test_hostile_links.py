@@ -201,3 +201,39 @@ def test_scrub_is_idempotent_and_cuts_only_long_runs() -> None:
     )
     assert scrub(once) == once
     assert shown("https://h/" + "\x00" * 300).endswith("… (1,011 more characters)")
+
+
+def test_a_raw_html_link_urlsplit_refuses_is_external_not_a_crash(
+    make_project: MakeProject,
+) -> None:
+    # In: a raw HTML link 'http://[::1' (Python's urlsplit raises on it; markdown-it leaves
+    # raw HTML alone), found by the fuzz suite. Out: the links gate leaves it to the external
+    # check (it was docgates/internal-error), which calls it malformed; the built-page scan of
+    # the MkDocs plugin and --affected skip it too.
+    from docgates._core.affected import _link_targets
+    from docgates._core.builtpage import link_problems, read_built
+
+    root = make_project({"docs/index.md": '# Home\n\n<a href="http://[::1">t</a>\n'})
+    project = load_project(root)
+    report = Engine(project, project.settings()).check(["links"])
+    assert report.findings == []
+    report = _external(root, MemoryTransport())
+    assert [f.text for f in report.findings] == [
+        "URL 'http://[::1' is broken: the URL is malformed: Invalid IPv6 URL"
+    ]
+    doc = Engine(project, project.settings()).read(root / "docs/index.md", inline=True)
+    assert _link_targets(doc, project.docs_dir) == set()  # type: ignore[arg-type]
+    from docgates._core.site import run_site
+
+    site = run_site(project, project.settings(), {})
+    built = read_built('<a href="http://[::1">t</a>')
+    assert link_problems("index.md", built, site, {}) == (False, set())
+
+
+def test_mailto_and_tel_reasons_hide_query_secrets(make_project: MakeProject) -> None:
+    # In: a tel: link whose "number" carries ?token=. Out: the reason quotes it redacted.
+    root = make_project({"docs/index.md": "# Home\n\n[t](tel:a.example/p?token=SECRET1&x=1)\n"})
+    assert [f.text for f in _external(root, MemoryTransport()).findings] == [
+        "URL 'tel:a.example/p?token=***&x=1' is broken: 'a.example/p?token=***&x=1' is not a "
+        "telephone number"
+    ]

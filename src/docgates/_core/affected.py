@@ -15,10 +15,11 @@ import posixpath
 import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from .document import Document
 from .project import MARKDOWN_SUFFIXES, Project
+from .urltext import split
 
 
 def _link_targets(doc: Document, docs_dir: Path) -> set[Path]:
@@ -27,7 +28,7 @@ def _link_targets(doc: Document, docs_dir: Path) -> set[Path]:
     targets: set[Path] = set()
     written = [link.target for link in doc.links] + [r.target for r in doc.references.values()]
     for target in written:
-        parts = urlsplit(target.strip())
+        parts = split(target.strip())
         if parts.scheme or parts.netloc or not parts.path:
             continue
         path = unquote(parts.path)

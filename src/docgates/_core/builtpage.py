@@ -15,10 +15,11 @@ from __future__ import annotations
 import posixpath
 import xml.parsers.expat
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from .anchors import IdParser
 from .site import Site, is_page
+from .urltext import split
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
@@ -116,7 +117,7 @@ def link_problems(
     suspect = False
     into: set[str] = set()
     for link in page.links:
-        parts = urlsplit(link)
+        parts = split(link)
         if parts.scheme or parts.netloc:
             continue
         fragment = unquote(parts.fragment)

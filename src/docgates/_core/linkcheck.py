@@ -32,7 +32,7 @@ from .config import LinksSettings
 from .fleet.hosts import Hosts, LocalHosts
 from .progress import NULL, Progress, task
 from .transport import HttpxTransport, Request, Response, Transport, TransportError
-from .urltext import escape, shown
+from .urltext import escape, redact, shown
 
 if TYPE_CHECKING:
     from .fleet import Fleet
@@ -121,7 +121,7 @@ def mailto_ok(url: str) -> str | None:
         _, parsed = email.utils.parseaddr(address.strip())
         local, at, domain = parsed.rpartition("@")
         if not at or not local or not _EMAIL_DOMAIN.match(domain):
-            return f"'{address.strip()}' is not an e-mail address"
+            return f"'{redact(address.strip())}' is not an e-mail address"
     return None
 
 
@@ -129,7 +129,7 @@ def tel_ok(url: str) -> str | None:
     """Why a ``tel:`` URL is malformed (RFC 3966), or ``None``."""
     number = url.split(":", 1)[1]
     if not _TEL.match(number):
-        return f"'{number}' is not a telephone number"
+        return f"'{redact(number)}' is not a telephone number"
     return None
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
-from urllib.parse import unquote_plus
+from urllib.parse import SplitResult, unquote_plus, urlsplit
 
 from .findings import Finding
 
@@ -33,6 +33,27 @@ _IN_TEXT = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]*:)?//[^\s'\"<>`]+")
 """A URL inside a longer text (an outcome's reason, an exception's message)."""
 _LONG_RUN = re.compile(f"[^\\s'\"]{{{MAX_SHOWN + 1},}}")
 """A run of characters without a space or a quote, longer than a message quotes."""
+
+
+_RFC3986 = re.compile(
+    r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):)?(?://(?P<netloc>[^/?#]*))?(?P<path>[^?#]*)"
+    r"(?:\?(?P<query>[^#]*))?(?:#(?P<fragment>.*))?$",
+    re.DOTALL,
+)
+
+
+def split(url: str) -> SplitResult:
+    """``urlsplit(url)``, which never raises: a URL it refuses (``http://[::1``, an unclosed
+    IPv6 bracket) is split by RFC 3986's own pattern, so it still has its scheme and host and
+    counts as external (where it is reported as malformed)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        match = _RFC3986.match(url)
+        assert match is not None  # every string matches: each part is optional
+        parts = {k: v or "" for k, v in match.groupdict().items()}
+        parts["scheme"] = parts["scheme"].lower()
+        return SplitResult(**parts)
 
 
 def secret_name(name: str) -> bool:

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from .. import findings
 from ..cache import LinkCache, default_path
@@ -18,7 +17,7 @@ from ..engine import RunContext, register
 from ..errors import ConfigError
 from ..findings import Finding
 from ..source import Span
-from ..urltext import scrub, shown
+from ..urltext import scrub, shown, split
 
 if TYPE_CHECKING:
     from ..fleet import Fleet
@@ -52,7 +51,7 @@ def places(docs: Iterable[Document]) -> dict[str, list[Place]]:
             target = link.target.strip()
             if target.startswith("//"):
                 target = "https:" + target
-            scheme = urlsplit(target).scheme.lower()
+            scheme = split(target).scheme.lower()
             if not scheme or (len(scheme) == 1 and target[1:3] == ":\\"):
                 continue
             found.setdefault(target, []).append(Place(link.span, link.target, doc.rel))

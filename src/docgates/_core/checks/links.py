@@ -29,7 +29,7 @@ from ..findings import Finding, Severity
 from ..project import Project
 from ..site import Site, hooks_of, is_page, run_site
 from ..slughints import CloseMatches, diagnose
-from ..urltext import scrubbed
+from ..urltext import scrubbed, split
 
 _AMP_SUBSTITUTE = "\x02amp\x03"
 #: Plugins that rewrite a page's Markdown before MkDocs renders it.
@@ -201,7 +201,7 @@ class LinkChecker:
         target = link.target.strip()
         if not target or _AMP_SUBSTITUTE in target:
             return []
-        parts = urlsplit(target)
+        parts = split(target)
         if parts.scheme or parts.netloc:
             return []  # external: the external check's business
         path, fragment = unquote(parts.path), unquote(parts.fragment)
