@@ -93,3 +93,24 @@ def test_a_real_cycle_is_still_a_cycle(make_project: MakeProject) -> None:
         }
     )
     assert [f.rule for f in run(root, ("code",)).findings] == ["code/include-cycle"]
+
+
+def test_a_name_longer_than_the_file_system_allows_is_missing(make_project: MakeProject) -> None:
+    # In: snippets (block and inline form) and a link naming a 600-character file (the fuzz
+    # suite's find: stat() raises ENAMETOOLONG, which pathlib does not swallow). Out: missing
+    # include and missing page findings, as for any other missing name; no internal error.
+    from docgates._core.includes import _variant_files
+
+    name = "x" * 600
+    page = f'# Home\n\n--8<--\n{name}.md\n--8<--\n\n--8<-- "{name}.md"\n\n[a]({name}.md#top)\n'
+    root = make_project(
+        {"docs/index.md": page},
+        config="site_name: x\nmarkdown_extensions:\n  - pymdownx.snippets\n",
+    )
+    report = run(root, ("code", "links"))
+    assert [(f.line, f.rule) for f in report.findings] == [
+        (4, "code/include-missing"),
+        (7, "code/include-missing"),
+        (9, "links/page-not-found"),
+    ]
+    assert _variant_files(root / f"{name}.py") == []

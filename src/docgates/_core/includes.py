@@ -27,7 +27,7 @@ from . import findings
 from .findings import Finding
 from .lazyre import lazy
 from .mdconfig import MarkdownOptions
-from .source import Origin, Source, Span, read_text, relpath
+from .source import Origin, Source, Span, is_dir, is_file, read_text, relpath
 
 _SNIPPET = lazy(
     r"""^(?P<space>[ \t]*)(?P<escape>;*)(?:
@@ -235,9 +235,9 @@ class Expander:
                 candidate = Path(os.path.abspath(base / name))
                 if opts.restrict_base_path and not candidate.is_relative_to(base):
                     continue
-                if candidate.is_file():
+                if is_file(candidate):
                     return candidate
-            elif base.is_file() and (base.parent / name).resolve() == base.resolve():
+            elif is_file(base) and (base.parent / name).resolve() == base.resolve():
                 return base
         return None
 
@@ -468,7 +468,7 @@ class Expander:
         path = (base / name).resolve()
         if not self._inside(path, "mdx", name, span, result, page_rel):
             return
-        if not path.is_file():
+        if not is_file(path):
             self._missing(result, "mdx", name, span, page_rel)
             return
         if path in stack:
@@ -614,8 +614,8 @@ def _variant_files(named: Path) -> list[Path]:
     """The file and its markdown-include-variants siblings (``_an``, ``_pyXY``), best first."""
     folder = named.parent
     base = _VARIANT_SUFFIX.sub("", named.stem)
-    found = [named] if named.is_file() else []
-    if folder.is_dir():
+    found = [named] if is_file(named) else []
+    if is_dir(folder):
         pattern = lazy(re.escape(base) + r"(?:_an)?(?:_py3\d+)?" + re.escape(named.suffix) + "$")
         for path in sorted(folder.iterdir()):
             if path != named and pattern.match(path.name) and path.is_file():

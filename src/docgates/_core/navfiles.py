@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .project import Project
-from .source import read_text
+from .source import is_file, read_text
 from .yamlload import load_yaml
 
 LITERATE = ("literate-nav", "mkdocs-literate-nav")
@@ -70,7 +70,7 @@ def nav_reach(project: Project, pages: Iterable[str]) -> NavReach | None:
 
 
 def _read(path: Path) -> str | None:
-    if not path.is_file():
+    if not is_file(path):
         return None
     text, problem = read_text(path, path.name)
     return None if problem is not None else text

@@ -116,6 +116,23 @@ def looks_binary(head: bytes) -> bool:
     return b"\x00" in head
 
 
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a file. A name the system refuses (longer than the file system
+    allows, a NUL in it) is no file: a page may name anything (``os.path.isfile`` agrees)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; as :func:`is_file`, never raises for a name."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def read_text(
     path: Path, rel: str, *, max_size: int = DEFAULT_MAX_FILE_SIZE
 ) -> tuple[str | None, Finding | None]:

@@ -29,6 +29,7 @@ from ..findings import Finding, Severity
 from ..project import Project
 from ..site import Site, hooks_of, is_page, run_site
 from ..slughints import CloseMatches, diagnose
+from ..source import is_file
 from ..urltext import scrubbed, split
 
 _AMP_SUBSTITUTE = "\x02amp\x03"
@@ -74,7 +75,7 @@ class AnchorIndex:
         doc = self.documents.get(uri)
         if doc is None and is_page(uri):
             path = self.project.docs_dir / uri
-            if path in self.texts or path.is_file():
+            if path in self.texts or is_file(path):
                 read = self.engine.read(path, inline=True, text=self.texts.get(path))
                 if isinstance(read, Document):
                     doc = self.documents[uri] = read
