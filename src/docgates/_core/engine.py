@@ -6,10 +6,12 @@ as the MkDocs plugins do during ``mkdocs serve``).
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -324,15 +326,27 @@ class Engine:
         documents: dict[str, Document] = {}
         target_rels = {self.project.rel(p) for p in targets}
         reading = list(dict.fromkeys([*to_read, *targets]))
-        with task(self.progress, "Reading pages", len(reading)) as progress:
-            for path in reading:
-                rel = self.project.rel(path)
-                result = self.read(path, inline=inline, text=texts.get(path))
-                if isinstance(result, Document):
-                    documents[result.rel] = result
-                elif rel in target_rels:
-                    report.findings.append(result)
-                progress.advance(rel)
+        with _kept() as keep:
+            with task(self.progress, "Reading pages", len(reading)) as progress:
+                for path in reading:
+                    rel = self.project.rel(path)
+                    result = self.read(path, inline=inline, text=texts.get(path))
+                    if isinstance(result, Document):
+                        documents[result.rel] = result
+                    elif rel in target_rels:
+                        report.findings.append(result)
+                    progress.advance(rel)
+                    keep()
+            self._gates(gates, documents, target_rels, report, extras)
+
+    def _gates(
+        self,
+        gates: list[str],
+        documents: dict[str, Document],
+        target_rels: set[str],
+        report: Report,
+        extras: dict[str, Any] | None,
+    ) -> None:
         for doc in documents.values():
             if doc.rel in target_rels:
                 # Problems found while reading a page: unreadable files concern every gate,
@@ -444,6 +458,26 @@ def unfold(message: str) -> tuple[str, int]:
     """The message before :func:`fold_note`, and how many more pages it named."""
     match = _FOLDED.match(message)
     return (match["message"], int(match["more"])) if match else (message, 0)
+
+
+@contextmanager
+def _kept() -> Iterator[Callable[[], None]]:
+    """A run's documents are kept until the gates have run: ``keep()`` after each page moves
+    what is alive so far out of the garbage collector's scans until the run ends.
+
+    Otherwise each full collection walks every document read so far, over and over as the
+    run reads on: on a 3,000-page site a fifth of the run, for nothing, as a page's parse
+    leaves no reference cycles behind (``BlockParser.close``). Left alone when the collector
+    is off, or when something else froze objects (a server that forks workers): unfreezing
+    at the end would release theirs too.
+    """
+    if not gc.isenabled() or gc.get_freeze_count():
+        yield lambda: None
+        return
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
 
 
 def _stamps(doc: Document) -> tuple[int, ...]:

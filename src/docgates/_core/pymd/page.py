@@ -242,21 +242,24 @@ def parse_page(text: str, settings: Any) -> Parsed:
         result = FenceResult(Text.of_lines(lines), {}, [])
     body, html = _html_blocks(result.text, settings.md_in_html, counter)
     parser = build_parser(settings, result.fences if settings.superfences else None)
-    parser.budget = WORK_PER_LINE * (len(lines) + 10)
-    for raw in html.values():
-        if raw.inner is not None:
-            raw.node = Node("div")
-            parser.parse_chunk(raw.node, raw.inner)
-    root = parser.parse_document(body)
-    parsed = Parsed(root, result.fences, result.notes, html)
-    # The footnotes tree processor parses each definition under a surrogate <div> (not its
-    # <li>: list processors treat an <li> parent specially). Definitions found while doing so
-    # are not rendered: it only walks the definitions the page's own blocks made.
-    for label, content in list(parser.env.get("footnotes", {}).items()):
-        node = Node("div")
-        node.meta.update(kind="footnote", row=content.row, label=label)
-        parser.parse_chunk(node, content)
-        parsed.footnotes[label] = node
-    parsed.references = parser.env.get("references", [])
-    parsed.footnote_labels = list(parser.env.get("footnotes", {}))
+    try:
+        parser.budget = WORK_PER_LINE * (len(lines) + 10)
+        for raw in html.values():
+            if raw.inner is not None:
+                raw.node = Node("div")
+                parser.parse_chunk(raw.node, raw.inner)
+        root = parser.parse_document(body)
+        parsed = Parsed(root, result.fences, result.notes, html)
+        # The footnotes tree processor parses each definition under a surrogate <div> (not its
+        # <li>: list processors treat an <li> parent specially). Definitions found while doing so
+        # are not rendered: it only walks the definitions the page's own blocks made.
+        for label, content in list(parser.env.get("footnotes", {}).items()):
+            node = Node("div")
+            node.meta.update(kind="footnote", row=content.row, label=label)
+            parser.parse_chunk(node, content)
+            parsed.footnotes[label] = node
+        parsed.references = parser.env.get("references", [])
+        parsed.footnote_labels = list(parser.env.get("footnotes", {}))
+    finally:
+        parser.close()
     return parsed
