@@ -255,7 +255,7 @@ def test_objects_no_page_renders_are_not_checked(make_project: MakeProject) -> N
     # 'shown' on both pages (one finding, folded); 'hidden' on all.md only; '_private' is
     # filtered out; the imported function and the module no page names are never read.
     assert sorted((f.path, f.line, f.message.split("(in the docstring of ")[1]) for f in found) == [
-        ("src/pkg/__init__.py", 8, "'pkg.shown', rendered on 'docs/all.md') (and 1 more page)"),
+        ("src/pkg/__init__.py", 8, "'pkg.shown', rendered on 'docs/all.md' and 1 more page)"),
         ("src/pkg/__init__.py", 16, "'pkg.hidden', rendered on 'docs/all.md')"),
     ]
 
@@ -373,14 +373,18 @@ def test_mkdocs_build_reports_the_example_at_its_line_once(make_project: MakePro
             """
         '''
     )
-    # the ':::' line comes from a macro-free page; a second page renders it too
+    # a second page renders it too; a griffe extension of the project is loaded as
+    # mkdocstrings loads it, preload_modules too
     root = make_project(
         {
             "docs/index.md": "# Home\n\n::: pkg.double\n",
             "docs/api.md": _api(),
             "src/pkg/__init__.py": module,
+            "scripts/ext.py": "import griffe\n\n\nclass Quiet(griffe.Extension):\n    pass\n",
         },
-        config=CONFIG,
+        config=CONFIG
+        + "          options:\n            extensions: [scripts/ext.py]\n"
+        + "            preload_modules: [pkg]\n",
     )
     executable = shutil.which("mkdocs", path=str(Path(sys.executable).parent)) or "mkdocs"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -402,6 +406,161 @@ def test_mkdocs_build_reports_the_example_at_its_line_once(make_project: MakePro
     assert warnings == [
         f"WARNING -  docgates: src/pkg/__init__.py:{line}:19: code/syntax-error '>>>' statement "
         "does not compile: '(' was never closed: 'double(3' (in the docstring of "
-        "'pkg.double', rendered on 'docs/api.md') (and 1 more page)"
+        "'pkg.double', rendered on 'docs/api.md' and 1 more page)"
     ]
     assert result.returncode == 1
+
+
+BAD_F = 'def f():\n    """F.\n\n    Examples:\n        >>> f(\n    """\n'
+
+
+def test_md_exec_fences_are_markdown_the_build_renders(make_project: MakeProject) -> None:
+    # markdown-exec renders a 'md exec="on"' fence as Markdown: its ':::' lines are read,
+    # with their options, the blank-line-then-options form included; a plain 'md' is code.
+    config = CONFIG + "  - markdown-exec\n"
+    api = _api(
+        '```md exec="on"\n::: pkg.f\n\n    options:\n      show_docstring_examples: true\n```\n\n'
+        "```md\n::: pkg.g\n```\n"
+    )
+    module = BAD_F + "\n\n" + BAD_F.replace("def f", "def g").replace(">>> f(", ">>> g(")
+    root = make_project({"docs/api.md": api, "src/pkg/__init__.py": module}, config=config)
+    assert [(f.line, f.column) for f in run(root).findings] == [(5, 14)]
+
+
+def test_directive_options_that_are_not_yaml_are_left_to_mkdocstrings(
+    make_project: MakeProject,
+) -> None:
+    api = _api("::: pkg.f\n    options: [unclosed\n")
+    root = make_project({"docs/api.md": api, "src/pkg/__init__.py": BAD_F}, config=CONFIG)
+    # mkdocstrings fails the build on the YAML; the docstring is still read with defaults
+    assert [f.line for f in run(root).findings] == [5]
+
+
+def test_public_filter_inherited_members_and_submodules(make_project: MakeProject) -> None:
+    base = textwrap.dedent(
+        '''\
+        class Base:
+            def inherited(self):
+                """Inherited.
+
+                Examples:
+                    >>> inherited(
+                """
+        '''
+    )
+    module = textwrap.dedent(
+        '''\
+        from pkg.base import Base
+
+        __all__ = ["Child", "_exported"]
+
+
+        class Child(Base):
+            """Child."""
+
+
+        def _exported():
+            """Private name, public by __all__.
+
+            Examples:
+                >>> _exported(
+            """
+        '''
+    )
+    sub = "def in_sub():\n" + BAD_F.split("\n", 1)[1].replace(">>> f(", ">>> in_sub(")
+    files = {"src/pkg/__init__.py": module, "src/pkg/base.py": base, "src/pkg/sub.py": sub}
+    cases = {
+        "::: pkg\n": set(),  # Child has no inherited members by default; _exported filtered
+        "::: pkg\n    options:\n      filters: public\n": {("src/pkg/__init__.py", 14)},
+        "::: pkg.Child\n    options:\n      inherited_members: true\n": {("src/pkg/base.py", 6)},
+        "::: pkg.Child\n    options:\n      inherited_members: [inherited]\n": {
+            ("src/pkg/base.py", 6)
+        },
+        # the submodules, and the class of pkg.base with its own method
+        "::: pkg\n    options:\n      show_submodules: true\n": {
+            ("src/pkg/sub.py", 5),
+            ("src/pkg/base.py", 6),
+        },
+        "::: pkg\n    options:\n      members: true\n      show_submodules: true\n": {
+            ("src/pkg/sub.py", 5),
+            ("src/pkg/base.py", 6),
+            ("src/pkg/__init__.py", 14),
+        },
+    }
+    for directive, expected in cases.items():
+        root = make_project({"docs/api.md": _api(directive), **files}, config=CONFIG)
+        assert {(f.path, f.line) for f in run(root).findings} == expected, directive
+
+
+def test_without_griffe_a_notice_says_what_was_not_checked(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(
+        {"docs/api.md": _api("::: pkg.f\n"), "src/pkg/__init__.py": BAD_F}, config=CONFIG
+    )
+    monkeypatch.setitem(sys.modules, "griffe", None)  # import griffe raises ImportError
+    report = run(root)
+    assert report.findings == []
+    assert any(
+        "griffe is not installed" in n and "docgates[docstrings]" in n for n in report.notices
+    )
+
+
+def test_the_build_proof_names_docstring_code_nobody_checked(make_project: MakeProject) -> None:
+    from docgates._core.checks.proof import Proof
+    from docgates._core.engine import Engine
+    from docgates._core.project import load_project
+
+    good = 'def f():\n    """F.\n\n    ```python\n    x = 1\n    ```\n    """\n'
+    root = make_project(
+        {"docs/api.md": _api("::: pkg.f\n"), "src/pkg/__init__.py": good}, config=CONFIG
+    )
+
+    def block(code: str, classes: str = "language-python highlight") -> str:
+        return f'<div class="{classes}"><pre><span></span><code>{code}\n</code></pre></div>'
+
+    html = (
+        '<div class="doc doc-object doc-function">'
+        + block("f()", "language-python doc-signature highlight")  # the signature: not checked
+        + '<div class="doc doc-contents">'
+        + block("x = 1")  # the example docgates compiled
+        + block("y = 2")  # one it did not read
+        + block("echo hi", "language-bash highlight")
+        + "</div></div>"
+    )
+    project = load_project(root)
+    engine = Engine(project, project.settings())
+    python = frozenset({"python", "py", "pycon"})
+    proof = Proof({"docs/api.md": "<h1>API</h1>" + html}, python)
+    report = engine.check(["code"], extras={"proof": proof})
+    assert lines(report) == [
+        "docs/api.md:3:1: code/unchecked-block mkdocstrings rendered a 'python' block from a "
+        "docstring that docgates did not check: 'y = 2'"
+    ]
+
+
+def test_unparsed_docstrings_flat_layout_and_skip_markers(make_project: MakeProject) -> None:
+    # docstring_style: null renders the whole docstring as Markdown; no 'paths' means the
+    # config's folder (a flat layout); a fence marked skip is counted, not compiled.
+    module = textwrap.dedent(
+        '''\
+        def f():
+            """Not parsed.
+
+            ```python
+            broken(
+            ```
+
+            ```python {docgates="skip"}
+            outline(...
+            ```
+            """
+        '''
+    )
+    config = DEFAULT_CONFIG + "  - mkdocstrings\n"
+    api = _api("::: flat.f\n    options:\n      docstring_style: null\n")
+    root = make_project({"docs/api.md": api, "flat.py": module}, config=config)
+    report = run(root)
+    assert [(f.path, f.line, f.column) for f in report.findings] == [("flat.py", 5, 11)]
+    stats = report.stats.extra["docstrings"]
+    assert (stats["examples"], stats["checked"], stats["skipped"]) == (2, 1, 1)

@@ -20,19 +20,22 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import findings
 from ..config import CodeSettings
 from ..docmap import LinePlace, line_places
 from ..document import CodeBlock, CodeLine, Document
 from ..errors import ConfigError
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..source import Span
 from ..yamlload import load_yaml
 from . import code as code_check
+from .proof import Proof, RenderedBlock, normalize, rendered_blocks
 
 if TYPE_CHECKING:
     from ..engine import RunContext
@@ -123,15 +126,22 @@ class Handler:
         return search
 
 
-def directives(doc: Document) -> list[Directive]:
+def directives(doc: Document, *, markdown_exec: bool = False) -> list[Directive]:
     """The ``:::`` lines of a page (its final Markdown inside a build), outside code blocks,
-    with their YAML options (the indented lines below, as mkdocstrings reads them)."""
+    with their YAML options (the indented lines below, as mkdocstrings reads them).
+
+    With ``markdown_exec`` (the plugin is on), a ``md exec="on"`` fence is Markdown the
+    build renders in place: its ``:::`` lines are read too.
+    """
     lines = doc.source.lines
     code: set[int] = set()
     for block in doc.blocks:
-        if block.source is doc.source:
-            count = len(block.text.split("\n")) if block.text else 0
-            code.update(range(block.first - 1, block.first + count + 1))
+        if block.source is not doc.source:
+            continue
+        if markdown_exec and _renders_markdown(block):
+            continue
+        count = len(block.text.split("\n")) if block.text else 0
+        code.update(range(block.first - 1, block.first + count + 1))
     found = []
     for index, line in enumerate(lines):
         if index in code or ":::" not in line:
@@ -156,6 +166,12 @@ def directives(doc: Document) -> list[Directive]:
                 )
         found.append(Directive(match["name"], options, handler, doc.rel, span))
     return found
+
+
+def _renders_markdown(block: CodeBlock) -> bool:
+    """A markdown-exec fence whose text is rendered as Markdown (``md exec="on"``)."""
+    exec_on = block.option("exec") not in (None, "0", "false", "off", "no")
+    return exec_on and (block.lang or "").lower() in ("md", "markdown")
 
 
 def _options_block(lines: list[str], index: int, indent: int) -> list[str]:
@@ -211,7 +227,10 @@ class Renderer:
             griffe = self.griffe
             extensions = None
             if self.handler.run_project_code:
-                extensions = griffe.load_extensions(*self._extension_paths(options))
+                try:
+                    extensions = griffe.load_extensions(*self._extension_paths(options))
+                except Exception as exc:  # mkdocstrings reports it and fails the build
+                    self.failed["extensions"] = str(exc) or type(exc).__name__
             self.loader = griffe.GriffeLoader(
                 extensions=extensions,
                 search_paths=self.handler.search_paths(),
@@ -356,7 +375,10 @@ class Renderer:
         places = self._places(filepath, docstring)
         cleaned = docstring.value.split("\n")
         cursor = 0
-        for _kind, text, session in _fragments(sections, options):
+        parts = list(_fragments(sections, options)) if sections else []
+        if not sections:  # not parsed (docstring_style: null): it is all Markdown text
+            parts = [("text", docstring.value, False)]
+        for _kind, text, session in parts:
             start, shifts = _locate(cleaned, text.split("\n"), cursor)
             if start is None:
                 start, shifts = _locate(cleaned, text.split("\n"), 0)
@@ -372,7 +394,17 @@ class Renderer:
                     _map(line, start, shifts, places, rel, docstring.lineno or 1)
                     for line in found.lines
                 ]
+                opening = _map(
+                    CodeLine("", rel, found.span.line, found.span.column - 1),
+                    start,
+                    shifts,
+                    places,
+                    rel,
+                    docstring.lineno or 1,
+                )
                 block = _block(found.lang, found.text, mapped, rel, directive.page, found.header)
+                block.span = Span(rel, opening.line, opening.column + 1)
+                block.end_line = mapped[-1].line + 1 if mapped else opening.line + 1
                 yield Example(block, obj.path)
 
     def _parse(self, docstring: Any, style: Any, options: dict[str, Any]) -> list[Any]:
@@ -576,7 +608,8 @@ def check(ctx: RunContext, docs: list[Document], handler: Handler) -> None:
     """Compile the examples of every docstring the ``docs`` render; report them."""
     settings: CodeSettings = ctx.settings.code
     report = ctx.report
-    found = [(doc, d) for doc in docs for d in directives(doc)]
+    markdown_exec = "markdown-exec" in ctx.project.plugin_names
+    found = [(doc, d) for doc in docs for d in directives(doc, markdown_exec=markdown_exec)]
     found = [(doc, d) for doc, d in found if (d.handler or handler.default_handler) == "python"]
     found.sort(key=lambda pair: (pair[1].page, pair[1].span.line))
     if not found:
@@ -591,9 +624,13 @@ def check(ctx: RunContext, docs: list[Document], handler: Handler) -> None:
         )
         return
     counts = {"directives": len(found), "examples": 0, "checked": 0, "skipped": 0}
+    seen: dict[str, list[str]] = {}
+    reported: dict[tuple[str, str, int | None, int | None], tuple[Finding, Example, list[str]]]
+    reported = {}
     for _doc, directive in found:
         for example in renderer.examples(directive):
             counts["examples"] += 1
+            seen.setdefault(directive.page, []).append(example.block.text)
             verdict = code_check.classify(example.block, settings)
             if verdict is None:
                 continue
@@ -606,9 +643,18 @@ def check(ctx: RunContext, docs: list[Document], handler: Handler) -> None:
                 if verdict.action == "session"
                 else [p for p in [code_check.compile_block(example.block)] if p]
             )
-            report.findings.extend(_name(p, example) for p in problems)
+            for problem in problems:
+                key = (problem.rule, problem.path, problem.line, problem.column)
+                if key in reported:
+                    reported[key][2].append(directive.page)
+                else:
+                    reported[key] = (problem, example, [directive.page])
+    report.findings.extend(_name(*entry) for entry in reported.values())
     counts["docstrings"] = renderer.docstrings
     report.stats.extra["docstrings"] = counts
+    proof = ctx.extras.get("proof")
+    if proof is not None:
+        report.findings.extend(prove(docs, found, seen, proof))
     for name, reason in sorted(renderer.failed.items()):
         report.notices.append(
             f"mkdocstrings: the docstrings of '{name}' were not checked: griffe cannot load it "
@@ -616,11 +662,75 @@ def check(ctx: RunContext, docs: list[Document], handler: Handler) -> None:
         )
 
 
-def _name(finding: Finding, example: Example) -> Finding:
-    """The finding with the object named: ``... in the docstring of 'pkg.f' (rendered on
-    'docs/api.md')``."""
+def prove(
+    docs: list[Document],
+    found: list[tuple[Document, Directive]],
+    seen: dict[str, list[str]],
+    proof: Proof,
+) -> list[Finding]:
+    """Inside a build: every Python block mkdocstrings rendered from a docstring on a page
+    must be one this check read, else ``code/unchecked-block`` on that page (at its first
+    ``:::`` line): no docstring example is missed in silence."""
+    out = []
+    first: dict[str, Span] = {}
+    for doc, directive in found:
+        first.setdefault(doc.rel, directive.span)
+    for doc in docs:
+        html = proof.html.get(doc.rel)
+        if html is None or "doc-contents" not in html:
+            continue
+        left = Counter(normalize(text) for text in seen.get(doc.rel, []))
+        for shown in rendered_blocks(html):
+            if not shown.docstring or shown.chrome or not shown.text:
+                continue
+            if (shown.lang or "").lower() not in proof.python:
+                continue
+            if left[shown.text] > 0:
+                left[shown.text] -= 1
+                continue
+            out.append(_unread(doc, shown, first.get(doc.rel)))
+    return out
+
+
+def _unread(doc: Document, shown: RenderedBlock, span: Span | None) -> Finding:
+    line = next((t.strip() for t in shown.text.split("\n") if t.strip()), "")
+    quoted = line if len(line) <= 60 else line[:57] + "..."
+    message = (
+        f"mkdocstrings rendered a '{shown.lang}' block from a docstring that docgates did not "
+        f"check: '{quoted}'"
+    )
+    runs_code = any(
+        b.option("exec") not in (None, "0", "false", "off", "no") and not _renders_markdown(b)
+        for b in doc.blocks
+    )
+    if span is None and runs_code:
+        return findings.make(
+            "code/unchecked-block",
+            doc.rel,
+            None,
+            None,
+            f"{message}; no '::: identifier' line of the page names its object, so a "
+            "markdown-exec block wrote it",
+            severity=Severity.INFO,
+        )
+    return findings.make(
+        "code/unchecked-block",
+        doc.rel,
+        span.line if span is not None else None,
+        span.column if span is not None else None,
+        message,
+        hint="docgates' reading of the page's '::: identifier' lines or of the handler's "
+        "options differs from mkdocstrings': please report it, or set 'docstrings: false'.",
+    )
+
+
+def _name(finding: Finding, example: Example, pages: list[str]) -> Finding:
+    """The finding with the object and the pages named: ``... (in the docstring of 'pkg.f',
+    rendered on 'docs/api.md' and 1 more page)`` (one finding however many pages show it)."""
+    others = len(dict.fromkeys(pages)) - 1
+    more = f" and {others} more page{'s' * (others > 1)}" if others else ""
     message = finding.message.replace(
         f" (rendered on '{example.block.page}')",
-        f" (in the docstring of '{example.owner}', rendered on '{example.block.page}')",
+        f" (in the docstring of '{example.owner}', rendered on '{example.block.page}'{more})",
     )
     return replace(finding, message=message)

@@ -31,6 +31,8 @@ _VOID = frozenset(
 )
 _SKIP_CLASSES = frozenset({"linenos", "linenodiv", "lineno", "filename"})
 _DOCSTRING_CLASSES = frozenset({"doc-contents", "doc-object", "doc"})
+# What mkdocstrings renders around a docstring that is not the docstring: signatures, source.
+_CHROME_CLASSES = frozenset({"doc-signature", "mkdocstrings-source"})
 _HIGHLIGHT = frozenset({"highlight", "codehilite", "highlighttable", "code"})
 
 
@@ -45,6 +47,8 @@ class RenderedBlock:
     """Offset in the HTML just after the block's outermost wrapper (where a note may go)."""
     docstring: bool = False
     """Inside what mkdocstrings renders for a ``::: identifier``."""
+    chrome: bool = False
+    """mkdocstrings' own code there (a signature, the object's source), not a docstring's."""
 
 
 def normalize(text: str) -> str:
@@ -72,7 +76,7 @@ class _BlockReader(HTMLParser):
         self.wrapper_depth: int | None = None
         self.skip_depth: int | None = None
         self.parts: list[str] = []
-        self.pending: tuple[str | None, str, bool] | None = None
+        self.pending: tuple[str | None, str, bool, bool] | None = None
         self.inner_lang: str | None = None
 
     def _here(self) -> int:
@@ -125,12 +129,17 @@ class _BlockReader(HTMLParser):
             if self.skip_depth is not None and depth <= self.skip_depth:
                 self.skip_depth = None
             if self.pre_depth is not None and depth == self.pre_depth:
-                self.pending = (self._language(), "".join(self.parts), self._in_docstring())
+                self.pending = (
+                    self._language(),
+                    "".join(self.parts),
+                    self._in_docstring(),
+                    self._in(_CHROME_CLASSES),
+                )
                 self.pre_depth = None
             if self.pending is not None and depth == self.wrapper_depth:
                 end = self.html.find(">", self._here()) + 1
-                lang, text, docstring = self.pending
-                self.blocks.append(RenderedBlock(lang, normalize(text), end, docstring))
+                lang, text, docstring, chrome = self.pending
+                self.blocks.append(RenderedBlock(lang, normalize(text), end, docstring, chrome))
                 self.pending = None
                 self.wrapper_depth = None
             self.stack.pop()
@@ -145,7 +154,10 @@ class _BlockReader(HTMLParser):
         return None
 
     def _in_docstring(self) -> bool:
-        return any(classes & _DOCSTRING_CLASSES for _tag, classes in self.stack)
+        return self._in(_DOCSTRING_CLASSES)
+
+    def _in(self, names: frozenset[str]) -> bool:
+        return any(classes & names for _tag, classes in self.stack)
 
     def handle_data(self, data: str) -> None:
         if self.pre_depth is not None and self.skip_depth is None:
