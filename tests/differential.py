@@ -50,6 +50,17 @@ CONFIGS: dict[str, list[Any]] = {
         {"toc": {"permalink": True}},
     ],
     "fenced": ["admonition", "attr_list", "footnotes", "pymdownx.details", "pymdownx.tabbed"],
+    # ``<div markdown>`` blocks parsed as Markdown, as sites with md_in_html (or ``extra``) have.
+    "html": [
+        "admonition",
+        "attr_list",
+        "md_in_html",
+        "pymdownx.details",
+        {"pymdownx.highlight": {"pygments_lang_class": True}},
+        "pymdownx.superfences",
+        {"pymdownx.tabbed": {"alternate_style": True}},
+        "pymdownx.blocks.admonition",
+    ],
 }
 
 
@@ -226,10 +237,11 @@ class Page:
     markers: dict[int, int] = field(default_factory=dict)
     constructs: set[str] = field(default_factory=set)
     counter: int = 0
+    newline: str = "\n"
 
     @property
     def text(self) -> str:
-        return "\n".join(self.lines) + "\n"
+        return self.newline.join(self.lines) + self.newline
 
     def marker(self) -> int:
         self.counter += 1
@@ -302,6 +314,7 @@ CONTAINERS = (
     "tab_select",
     "tab_new",
     "quote",
+    "html",
 )
 #: ``///`` block headers, each with the option lines (indented by four) that follow it.
 BLOCKS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -353,6 +366,12 @@ def strategies(malformed: bool) -> Any:
         ),
         st.tuples(st.just("links"), st.sampled_from(LINKS)),
         st.tuples(st.just("comment"), st.booleans()),  # an HTML comment, a fence inside
+        # A Markdown example: a longer fence holding a ```python fence (text, never code).
+        st.tuples(
+            st.just("example"),
+            st.sampled_from("`~"),
+            st.sampled_from(("python", "py", "Python", "md")),
+        ),
         st.tuples(st.just("setext"), st.sampled_from("=-")),
         st.tuples(st.just("hr")),
         st.tuples(st.just("reflink"), st.booleans()),
@@ -369,7 +388,8 @@ def strategies(malformed: bool) -> Any:
             st.tuples(
                 st.sampled_from(CONTAINERS),
                 many,
-                st.sampled_from((4, 4, 2, 3) if not malformed else (4, 2, 3, 5, 1)),
+                # 0: one tab (Python-Markdown expands it to the next multiple of four)
+                st.sampled_from((4, 4, 2, 3, 0) if not malformed else (4, 2, 3, 5, 1, 0)),
                 st.booleans(),  # a blank line after the header / first line
                 st.booleans(),  # a second item or sibling of the same kind
                 st.booleans() if malformed else st.just(False),  # fence on the marker line
@@ -378,7 +398,7 @@ def strategies(malformed: bool) -> Any:
         )
 
     block = st.recursive(leaf, extend, max_leaves=8)
-    front = st.sampled_from(((False, ("front",)), None, None, None, None))
+    front = st.sampled_from(((False, ("front",)), (False, ("crlf",)), None, None, None, None))
     return st.tuples(front, st.lists(st.tuples(gap, block), min_size=1, max_size=5)).map(
         lambda pair: [pair[0], *pair[1]] if pair[0] else pair[1]
     )
@@ -462,6 +482,18 @@ class Renderer:
                 page.add(f"{prefix}hidden = {k}  # m{k}x", k)
                 page.add(f"{prefix}```")
             page.add(f"{prefix}-->")
+        elif kind == "crlf":
+            page.constructs.add("crlf")
+            page.newline = "\r\n"
+        elif kind == "example":
+            _, char, info = node
+            page.constructs.add("example")
+            n = page.marker()
+            page.add(f"{prefix}{char * 4}{info}")
+            page.add(f"{prefix}```python")
+            page.add(f"{prefix}example = {n}  # m{n}x", n)
+            page.add(f"{prefix}```")
+            page.add(f"{prefix}{char * 4}")
         elif kind == "front":
             page.constructs.add("front-matter")
             n = page.marker()
@@ -553,9 +585,18 @@ class Renderer:
     ) -> None:
         page = self.page
         n = page.marker()
-        inner = prefix + " " * indent
+        inner = prefix + (" " * indent if indent else "\t")
+        if not indent:
+            page.constructs.add("tab-indent")
         if kind == "quote":
             self.blocks(children, prefix + "> ")
+            return
+        if kind == "html":
+            page.add(f'{prefix}<div markdown="1" class="m{n}x">')
+            self.blank(prefix)
+            self.blocks(children, prefix)
+            self.blank(prefix)
+            page.add(f"{prefix}</div>")
             return
         if kind in ("list", "list*", "list+", "olist"):
             marker = f"{round_ + 1}." if kind == "olist" else (kind[4:] or "-")

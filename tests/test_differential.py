@@ -269,3 +269,69 @@ def test_an_unclosed_comment_is_text() -> None:
     """
     assert python_lines(page) == [4]
     assert python_lines(page, "fenced") == [4]
+
+
+def test_a_fence_in_a_comment_inside_raw_html_is_not_on_the_page() -> None:
+    # Without md_in_html the <div> is raw HTML: a fence in it is shown, one in a comment not.
+    page = """\
+    <div markdown="1">
+
+    <!-- a comment
+    ```python
+    hidden = = 1  # m1x
+    ```
+    -->
+
+    ```python
+    shown = 2  # m2x
+    ```
+
+    </div>
+    """
+    assert python_lines(page) == [10]
+
+
+def html_outcome(text: str) -> tuple[tuple[tuple[int, str], ...], tuple[str, ...]]:
+    page = page_of(text)
+    mine, _ = model(page.text, "html")
+    assert mine == oracle(page.text, "html", page.markers)
+    return mine.headings, mine.links
+
+
+def test_a_markdown_block_on_a_list_items_lazy_line_is_not_parsed() -> None:
+    # md_in_html parses a block's content only where its placeholder starts a block; here it
+    # is a lazy line of the item's text, and the element is written out unparsed.
+    page = """\
+    - Item [item](i.md)
+      <div markdown="1">
+
+      Text with [a link](t.md).
+
+      </div>
+    """
+    assert html_outcome(page) == ((), ("i.md",))
+
+
+def test_a_markdown_block_right_after_a_paragraph_line_is_parsed() -> None:
+    page = """\
+    Para
+    <div markdown="1">
+
+    # Head m1x
+
+    Text with [a link](t.md).
+
+    </div>
+    """
+    assert html_outcome(page) == (((1, "head-m1x"),), ("t.md",))
+
+
+def test_an_indented_markdown_block_is_not_parsed() -> None:
+    page = """\
+      <div markdown="1">
+
+    # Head m1x
+
+    </div>
+    """
+    assert html_outcome(page) == ((), ())

@@ -599,7 +599,10 @@ class _Walker:
             path = (*path, id(node))
         if kind == "tab" and self.inline:
             self._tab(node, path)
-        if tag in _HEADINGS:
+        if kind == "md_in_html":
+            # A md_in_html block where its placeholder started a block (pymd.page).
+            self.placeholder(int(node.meta["number"]), containers, rendered=True)
+        elif tag in _HEADINGS:
             self.builder._heading(self.doc, node, containers)
             self.heading_paths.append(path)
             if node.text is not None:
@@ -687,8 +690,11 @@ class _Walker:
         if raw.node is not None:
             self.node(raw.node, inner, ())
         elif "\x02" in text.s:
+            # A fence in a comment inside the raw HTML is rendered into the comment.
+            hidden = _inline_comments(text.s, code_spans=False) if "<!--" in text.s else []
             for match in _PLACEHOLDER.finditer(text.s):
-                self.placeholder(int(match.group(1)), inner, rendered=rendered)
+                inside = any(begin < match.start() < end for begin, end in hidden)
+                self.placeholder(int(match.group(1)), inner, rendered=rendered and not inside)
         self.previous_skip = False
 
     def _tab(self, node: Node, path: tuple[int, ...]) -> None:
@@ -707,10 +713,12 @@ class _Walker:
         doc.tabs.append(Tab(title, span, int(node.meta.get("set", 1)), index, heading))
 
 
-def _inline_comments(text: str) -> list[tuple[int, int]]:
+def _inline_comments(text: str, *, code_spans: bool = True) -> list[tuple[int, int]]:
     """The (start, end) offsets of the HTML comments Python-Markdown's inline HTML pattern
-    finds in ``text``, past its code spans."""
-    masked = _BACKTICK.sub(lambda m: " " * (m.end() - m.start()), text) if "`" in text else text
+    finds in ``text``, past its code spans (raw HTML has none: ``code_spans=False``)."""
+    masked = text
+    if code_spans and "`" in text:
+        masked = _BACKTICK.sub(lambda m: " " * (m.end() - m.start()), text)
     return [(m.start(), m.end()) for m in _INLINE_COMMENT.finditer(masked)]
 
 

@@ -23,6 +23,7 @@ from .tree import Node
 
 _HTML_START = lazy(r"^[ ]{0,3}<(?P<tag>[A-Za-z][\w-]*)(?P<attrs>(?:\s[^>]*)?)/?>|^[ ]{0,3}<!--")
 _MARKDOWN_ATTR = lazy(r"""\smarkdown(?:\s*=\s*(?:"[^"]*"|'[^']*'|\S+))?""")
+_PLACEHOLDER_AT = lazy(r"\x02wzxhzdk:(\d+)\x03")
 _FOOTNOTE = lazy(r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$", 8)  # re.MULTILINE
 
 
@@ -103,6 +104,42 @@ class _Footnotes(Processor):
         if preceding.s.strip():
             blocks.insert(0, preceding.rstrip("\n"))
         return True
+
+
+class _MarkdownInHtml(Processor):
+    """md_in_html's ``MarkdownInHtmlProcessor``: a ``markdown`` block's content is parsed as
+    Markdown only where its placeholder starts a block. Anywhere else (a lazy line of a list
+    item's text, say) the element is written out as it stands, its content unparsed."""
+
+    def __init__(self, parser: BlockParser, html: dict[int, RawHtml]) -> None:
+        super().__init__(parser)
+        self.html = html
+
+    def _raw(self, block: Text) -> tuple[RawHtml, int, int] | None:
+        match = _PLACEHOLDER_AT.match(block.s)
+        if match is None:
+            return None
+        number = int(match.group(1))
+        raw = self.html.get(number)
+        if raw is None or raw.inner is None or raw.node is not None:
+            return None
+        return raw, number, match.end()
+
+    def test(self, parent: Node, block: Text) -> bool:
+        return block.startswith("\x02") and self._raw(block) is not None
+
+    def run(self, parent: Node, blocks: list[Text]) -> None:
+        block = blocks.pop(0)
+        found = self._raw(block)
+        assert found is not None
+        raw, number, end = found
+        raw.node = Node("div")
+        assert raw.inner is not None
+        self.parser.parse_chunk(raw.node, raw.inner)
+        marker = parent.sub("div")
+        marker.meta.update(kind="md_in_html", number=number, row=block.row)
+        if block[end:]:
+            blocks.insert(0, block[end:])
 
 
 def _loose(text: Text) -> Text:
@@ -219,7 +256,13 @@ def _html_blocks(
         if md_in_html and markdown and end > index:
             raw.inner = Text.join("\n", lines[index + 1 : end])
         found[number] = raw
-        out.append(Text.synthetic(PLACEHOLDER.format(number), line.row))
+        if out and out[-1].s:
+            # The extractor ends the paragraph before the block: a blank line.
+            out.append(Text.synthetic("", line.row))
+        # The spaces before the tag stay before the placeholder, so an indented md_in_html
+        # block does not start its block and is not parsed as Markdown (as in Python-Markdown).
+        indent = line.s[: len(line.s) - len(line.s.lstrip(" "))] if raw.inner is not None else ""
+        out.append(Text.synthetic(indent + PLACEHOLDER.format(number), line.row))
         out.append(Text.synthetic("", line.row))
         if tail is not None:
             out.append(tail)
@@ -244,10 +287,8 @@ def parse_page(text: str, settings: Any) -> Parsed:
     parser = build_parser(settings, result.fences if settings.superfences else None)
     try:
         parser.budget = WORK_PER_LINE * (len(lines) + 10)
-        for raw in html.values():
-            if raw.inner is not None:
-                raw.node = Node("div")
-                parser.parse_chunk(raw.node, raw.inner)
+        if any(raw.inner is not None for raw in html.values()):
+            parser.register(_MarkdownInHtml(parser, html), 105)
         root = parser.parse_document(body)
         parsed = Parsed(root, result.fences, result.notes, html)
         # The footnotes tree processor parses each definition under a surrogate <div> (not its
