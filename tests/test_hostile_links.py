@@ -237,3 +237,14 @@ def test_mailto_and_tel_reasons_hide_query_secrets(make_project: MakeProject) ->
         "URL 'tel:a.example/p?token=***&x=1' is broken: 'a.example/p?token=***&x=1' is not a "
         "telephone number"
     ]
+
+
+def test_a_relative_links_query_secrets_are_hidden_too(make_project: MakeProject) -> None:
+    # In: a relative link to a missing page with ?token= in its query (found by the fuzz
+    # suite: 'a.example/p?token=...' is a relative link). Out: the finding shows '***'.
+    root = make_project({"docs/index.md": "# Home\n\n[a](a.example/p?token=SECRET1&x=1)\n"})
+    project = load_project(root)
+    report = Engine(project, project.settings()).check(["links"])
+    assert [f.text for f in report.findings] == [
+        "link 'a.example/p?token=***&x=1': no page or file is served at 'a.example/p'"
+    ]

@@ -31,6 +31,8 @@ _SECRET_NAMES = frozenset({"key", "sig", "pwd", "pass", "code", "otp", "ticket"}
 _AUTHORITY = re.compile(r"^(?P<head>(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)(?P<authority>[^/?#]*)")
 _IN_TEXT = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]*:)?//[^\s'\"<>`]+")
 """A URL inside a longer text (an outcome's reason, an exception's message)."""
+_PAIR = re.compile(r"(?P<lead>[?&#])(?P<name>[^=&#?\s'\"]+)=(?P<value>[^&#\s'\"]+)")
+"""A query (or fragment) parameter with a value, in any text."""
 _LONG_RUN = re.compile(f"[^\\s'\"]{{{MAX_SHOWN + 1},}}")
 """A run of characters without a space or a quote, longer than a message quotes."""
 
@@ -119,12 +121,20 @@ def shown(url: str) -> str:
 
 
 def scrub(text: str) -> str:
-    """``text`` (a message, a reason) with every URL in it redacted, control characters
+    """``text`` (a message, a reason) with every URL in it redacted (and the secret values
+    of any ``?name=value`` in it, as a relative link's query holds them), control characters
     escaped and every run of more than :data:`MAX_SHOWN` characters without a space or a
     quote cut.
     Scrubbing twice changes nothing."""
-    text = escape(_IN_TEXT.sub(lambda m: redact(m.group(0)), text))
+    text = _IN_TEXT.sub(lambda m: redact(m.group(0)), text)
+    text = escape(_PAIR.sub(_mask_pair, text))  # relative links have queries too
     return _LONG_RUN.sub(lambda m: cut(m.group(0)), text)
+
+
+def _mask_pair(match: re.Match[str]) -> str:
+    if not secret_name(match.group("name")) or match.group("value") == MASK:
+        return match.group(0)
+    return f"{match.group('lead')}{match.group('name')}={MASK}"
 
 
 def scrubbed(finding: Finding) -> Finding:
