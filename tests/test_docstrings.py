@@ -564,3 +564,37 @@ def test_unparsed_docstrings_flat_layout_and_skip_markers(make_project: MakeProj
     assert [(f.path, f.line, f.column) for f in report.findings] == [("flat.py", 5, 11)]
     stats = report.stats.extra["docstrings"]
     assert (stats["examples"], stats["checked"], stats["skipped"]) == (2, 1, 1)
+
+
+def test_every_example_line_of_an_installed_package_maps_exactly(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # griffe's own docstrings (found on sys.path, as mkdocstrings finds installed packages):
+    # every line of every example must sit in the file at the line and column reported.
+    from docgates._core.checks import docstrings
+
+    config = DEFAULT_CONFIG + "  - mkdocstrings\n"
+    root = make_project(
+        {"docs/api.md": _api("::: griffe\n    options:\n      members: true\n")}, config=config
+    )
+    seen: list[docstrings.Example] = []
+    original = docstrings.Renderer.examples
+
+    def recording(self: docstrings.Renderer, directive: docstrings.Directive):  # type: ignore[no-untyped-def]
+        for example in original(self, directive):
+            seen.append(example)
+            yield example
+
+    monkeypatch.setattr(docstrings.Renderer, "examples", recording)
+    run(root)
+    assert len(seen) >= 10
+    checked = 0
+    for example in seen:
+        for line in example.block.lines:
+            if not line.text.strip():
+                continue
+            path = Path(line.path) if Path(line.path).is_absolute() else root / line.path
+            there = path.read_text(encoding="utf-8").split("\n")[line.line - 1]
+            assert there[line.column : line.column + len(line.text)] == line.text, (line, there)
+            checked += 1
+    assert checked >= 30

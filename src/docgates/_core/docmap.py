@@ -35,7 +35,7 @@ class LinePlace:
     """0-based column in the file's line of the cleaned line's first character."""
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)
 def _docstring_nodes(source: str) -> dict[int, ast.Constant]:
     """Every string that stands as a statement of its own (docstrings, attribute docstrings),
     by the line its literal starts on."""

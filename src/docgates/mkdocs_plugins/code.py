@@ -102,7 +102,13 @@ def mkdocstrings_handler(config: MkDocsConfig) -> Handler | None:
         "default_handler": plugin.config.get("default_handler") or "python",
     }
     base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-    return Handler.from_plugin(options, base, run_project_code=True)
+    # The modules the python handler loaded for this build (mkdocstrings has no public way
+    # to them; without it they are loaded again with the same paths and extensions).
+    collection = None
+    for handler in getattr(getattr(plugin, "_handlers", None), "seen_handlers", None) or ():
+        if getattr(handler, "name", None) == "python":
+            collection = getattr(handler, "_modules_collection", None)
+    return Handler.from_plugin(options, base, run_project_code=True, collection=collection)
 
 
 def show_languages(config: MkDocsConfig) -> bool:

@@ -87,6 +87,9 @@ class Handler:
     run_project_code: bool = False
     """Load the griffe ``extensions`` and let griffe inspect compiled modules (inside a build,
     which runs them anyway); the CLI runs no project code."""
+    collection: Any = None
+    """Inside a build: the modules mkdocstrings-python loaded for it (griffe's
+    ``ModulesCollection``): the very objects it rendered, not loaded a second time."""
 
     @classmethod
     def from_plugin(cls, options: dict[str, Any], base_dir: Path, **kw: Any) -> Handler:
@@ -255,6 +258,14 @@ class Renderer:
         """The griffe object of ``identifier`` (``None``, with the reason kept, if griffe
         cannot load it: mkdocstrings then fails the build on its own)."""
         module = identifier.split(".", 1)[0]
+        built = self.handler.collection
+        if built is not None:
+            with _quiet(self.griffe):
+                try:
+                    if module in built:
+                        return built[identifier]
+                except (KeyError, self.griffe.AliasResolutionError):
+                    pass  # not rendered by mkdocstrings: load it here, as it would
         loader = self._loader(options)
         with _quiet(self.griffe):
             if module not in loader.modules_collection and module not in self.failed:
@@ -366,6 +377,8 @@ class Renderer:
         if docstring is None or not docstring.value:
             return
         self.docstrings += 1
+        if not _may_hold_code(docstring.value):
+            return  # most docstrings: nothing rendered as code, nothing to parse or map
         style = options.get("docstring_style", "google")
         sections = self._parse(docstring, style, options)
         filepath = Path(obj.filepath) if not isinstance(obj.filepath, list) else None
@@ -388,6 +401,8 @@ class Renderer:
             if session:
                 block = _block("pycon", text, lines, rel, directive.page)
                 yield Example(block, obj.path)
+                continue
+            if not _may_hold_code(text, sessions=False):
                 continue
             for found in self._fences(text, rel):
                 mapped = [
@@ -454,6 +469,15 @@ class Renderer:
             _map(CodeLine(t, rel, i + 1, 0), start, shifts, places, rel, lineno)
             for i, t in enumerate(text.split("\n"))
         ]
+
+
+_CODE_MARKS = ("```", "~~~", "--8<--", "{*")
+
+
+def _may_hold_code(text: str, *, sessions: bool = True) -> bool:
+    """Whether ``text`` can hold code mkdocstrings renders as Python: a fence (or an include
+    that pulls one in) or, in an Examples section, a ``>>>`` line."""
+    return any(mark in text for mark in _CODE_MARKS) or (sessions and ">>>" in text)
 
 
 def _member(obj: Any, name: str, griffe: Any) -> Any:
