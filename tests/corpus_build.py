@@ -100,8 +100,7 @@ def build(
 ) -> subprocess.CompletedProcess[str]:
     mkdocs = root / ".venv" / "bin" / "mkdocs"
     argv = [str(mkdocs), "build", "-f", str(config), "-d", str(site or root / ".site")]
-    if strict:
-        argv.append("--strict")
+    argv.append("--strict" if strict else "--no-strict")  # a config may set strict: true
     return subprocess.run(argv, cwd=root, capture_output=True, text=True, env=ENV, check=False)
 
 

@@ -262,3 +262,24 @@ def test_front_matter_that_is_not_read_is_a_finding_at_its_line(
         ]
         assert unread[0].severity.value == "warning"
     assert "code/syntax-error" in [f.rule for f in run(root, ("code",)).findings]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'title: "A page"\ntags:\n  - one\n  - two\ndate: 2024-01-02\n',
+        "base: &b {x: 1}\nother: *b\nname: café\n",
+        "key: [1, 2\n",  # invalid: the same error either way
+        "a: 1\n  b: 2\n",
+        "x: !!python/name:os.system\n",
+    ],
+)
+def test_front_matter_read_with_libyaml_is_what_the_python_loader_reads(text: str) -> None:
+    def load(fast: bool) -> tuple[object, object]:
+        try:
+            located = load_yaml(text, "page.md", fast=fast)
+        except ConfigError as exc:
+            return "error", (exc.message, exc.line)
+        return located.data, located.positions
+
+    assert load(fast=True) == load(fast=False)

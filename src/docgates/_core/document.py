@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -217,6 +217,19 @@ class Document:
 
 def split_front_matter(text: str) -> tuple[int, str | None]:
     """How many leading lines MkDocs strips as meta-data, and the YAML text if it is YAML."""
+    if not text.startswith("---"):
+        return _split_front_matter(text)  # no YAML to load: cheap
+    return _split_yaml_front_matter(text)
+
+
+@lru_cache(maxsize=256)
+def _split_yaml_front_matter(text: str) -> tuple[int, str | None]:
+    # PyYAML loads the front matter to tell YAML from text: a page's is asked several times
+    # (reading it, mapping its rendered lines, telling whether a plugin rewrote it).
+    return _split_front_matter(text)
+
+
+def _split_front_matter(text: str) -> tuple[int, str | None]:
     match = _YAML_META.match(text)
     if match:
         if too_deep(match.group(1)):
@@ -224,7 +237,9 @@ def split_front_matter(text: str) -> tuple[int, str | None]:
         try:
             import yaml
 
-            data = yaml.safe_load(match.group(1))
+            # MkDocs' own choice (mkdocs.utils.meta): libyaml's loader when PyYAML has it
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            data = yaml.load(match.group(1), loader)  # noqa: S506 - a safe loader
         except Exception:
             return 0, None
         if isinstance(data, dict):
@@ -293,7 +308,7 @@ class DocumentBuilder:
         unread: Finding | None = None
         if yaml_text is not None:
             try:
-                located = load_yaml(yaml_text, rel)
+                located = load_yaml(yaml_text, rel, fast=True)  # as MkDocs reads it
                 # The YAML starts on line 2 of the page.
                 located.positions = {
                     k: (line + 1, col) for k, (line, col) in located.positions.items()

@@ -227,10 +227,7 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
         """Load the project as the CLI does, with MkDocs' own paths; errors become PluginError."""
         try:
             config_file = Path(config.config_file_path) if config.config_file_path else None
-            if config_file is not None and config_file.is_file():
-                project = load_project(config_file=config_file, docs_dir=Path(config.docs_dir))
-            else:
-                project = load_project(Path(config.docs_dir).parent, docs_dir=Path(config.docs_dir))
+            project = _project(config, config_file)
             settings = project.settings()
             if config_file is None or not config_file.is_file():
                 # No file to read the plugin entry from: the options MkDocs got are it.
@@ -260,6 +257,24 @@ class GatePlugin(BasePlugin):  # type: ignore[type-arg]  # each subclass sets co
 
 
 _guard_events(GatePlugin)
+
+_LOADED: list[tuple[MkDocsConfig, Project]] = []
+"""The project of the build whose config the plugins last saw: read once for all of them."""
+
+
+def _project(config: MkDocsConfig, config_file: Path | None) -> Project:
+    """The project ``config`` describes, read once per config (each ``mkdocs serve`` rebuild
+    has a config of its own, so an edit to mkdocs.yml or pyproject.toml is read)."""
+    if _LOADED and _LOADED[0][0] is config:
+        return _LOADED[0][1]
+    docs_dir = Path(config.docs_dir)
+    if config_file is not None and config_file.is_file():
+        project = load_project(config_file=config_file, docs_dir=docs_dir)
+    else:
+        project = load_project(docs_dir.parent, docs_dir=docs_dir)
+    _LOADED[:] = [(config, project)]
+    return project
+
 
 #: MkDocs' own ``validation:`` checks that report what a docgates gate reports, with its line.
 DUPLICATED_VALIDATION = {

@@ -18,7 +18,9 @@ HTML and are kept; code mkdocstrings renders from docstrings is the docstring ch
 
 from __future__ import annotations
 
+import xml.parsers.expat
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
@@ -62,14 +64,15 @@ def normalize(text: str) -> str:
     return "\n".join(lines)
 
 
-class _BlockReader(HTMLParser):
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
+class _BlockReader:
+    """The ``<pre>`` blocks of a page, from start/end/data events (expat's or html.parser's).
+
+    ``position`` gives the offset in the HTML where the current end tag starts.
+    """
+
+    def __init__(self, html: str, position: Callable[[], int]) -> None:
         self.html = html
-        self.starts = [0]
-        for index, char in enumerate(html):
-            if char == "\n":
-                self.starts.append(index + 1)
+        self.position = position
         self.stack: list[tuple[str, frozenset[str]]] = []
         self.blocks: list[RenderedBlock] = []
         self.pre_depth: int | None = None
@@ -79,14 +82,10 @@ class _BlockReader(HTMLParser):
         self.pending: tuple[str | None, str, bool, bool] | None = None
         self.inner_lang: str | None = None
 
-    def _here(self) -> int:
-        line, column = self.getpos()
-        return self.starts[line - 1] + column
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag in _VOID:
             return
-        classes = frozenset((dict(attrs).get("class") or "").split())
+        classes = frozenset((attrs.get("class") or "").split())
         self.stack.append((tag, classes))
         depth = len(self.stack)
         if self.skip_depth is None and classes & _SKIP_CLASSES:
@@ -115,7 +114,7 @@ class _BlockReader(HTMLParser):
                 break
         return wrapper
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         if tag in _VOID or not self.stack:
             return
         # Close up to the matching open tag (HTML allows unclosed ones).
@@ -137,7 +136,7 @@ class _BlockReader(HTMLParser):
                 )
                 self.pre_depth = None
             if self.pending is not None and depth == self.wrapper_depth:
-                end = self.html.find(">", self._here()) + 1
+                end = self.html.find(">", self.position()) + 1
                 lang, text, docstring, chrome = self.pending
                 self.blocks.append(RenderedBlock(lang, normalize(text), end, docstring, chrome))
                 self.pending = None
@@ -159,9 +158,39 @@ class _BlockReader(HTMLParser):
     def _in(self, names: frozenset[str]) -> bool:
         return any(classes & names for _tag, classes in self.stack)
 
-    def handle_data(self, data: str) -> None:
+    def data(self, data: str) -> None:
         if self.pre_depth is not None and self.skip_depth is None:
             self.parts.append(data)
+
+
+class _Fallback(HTMLParser):
+    """html.parser's events for a page that is not well-formed XML."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.starts = [0]
+        at = html.find("\n")
+        while at != -1:
+            self.starts.append(at + 1)
+            at = html.find("\n", at + 1)
+        self.reader = _BlockReader(html, self._here)
+
+    def _here(self) -> int:
+        line, column = self.getpos()
+        return self.starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.reader.start(tag, {k: v or "" for k, v in attrs})
+
+    def handle_endtag(self, tag: str) -> None:
+        self.reader.end(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.reader.data(data)
+
+
+class _Skipped(Exception):
+    """An entity expat cannot expand (``&nbsp;``) inside code: html.parser reads the page."""
 
 
 def _language_of(classes: frozenset[str]) -> str | None:
@@ -172,10 +201,42 @@ def _language_of(classes: frozenset[str]) -> str | None:
 
 
 def rendered_blocks(html: str) -> list[RenderedBlock]:
-    """Every ``<pre>`` block of ``html``, in order."""
-    reader = _BlockReader(html)
-    reader.feed(html)
-    reader.close()
+    """Every ``<pre>`` block of ``html``, in order.
+
+    Python-Markdown writes XHTML, so the page is read with expat (ten times faster than
+    html.parser); a page that is not well-formed XML, or holds an entity expat does not know,
+    is read with html.parser instead.
+    """
+    if "<pre" not in html:
+        return []
+    wrapped = f"<root>{html}</root>"
+    data = wrapped.encode("utf-8")
+    parser = xml.parsers.expat.ParserCreate("UTF-8")
+    parser.UseForeignDTD(True)
+
+    ascii_only = len(data) == len(wrapped)
+
+    def position() -> int:
+        # expat counts bytes of the wrapped text; the reader wants characters of ``html``
+        at = parser.CurrentByteIndex
+        return (at if ascii_only else len(data[:at].decode("utf-8"))) - len("<root>")
+
+    def skipped(name: str, is_parameter: int) -> None:
+        if reader.pre_depth is not None:  # outside code (a permalink's &para;) it is no matter
+            raise _Skipped(name)
+
+    reader = _BlockReader(html, position)
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    parser.CharacterDataHandler = reader.data
+    parser.SkippedEntityHandler = skipped
+    try:
+        parser.Parse(data, True)
+    except (xml.parsers.expat.ExpatError, _Skipped):
+        fallback = _Fallback(html)
+        fallback.feed(html)
+        fallback.close()
+        return fallback.reader.blocks
     return reader.blocks
 
 

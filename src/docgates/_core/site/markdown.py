@@ -55,12 +55,15 @@ class PageText:
     """The page's content as the build rendered it (``page.content``), when built."""
     includes: IncludeResolver | None = field(default=None, repr=False, compare=False)
     _origins: list[Origin] | None = field(default=None, repr=False, compare=False)
+    _rewritten: bool | None = field(default=None, repr=False, compare=False)
 
     @property
     def rewritten(self) -> bool:
         """Whether something between the file and the renderer changed the Markdown."""
-        raw = self.raw_text
-        return self.markdown != raw and self.markdown != body_of(raw)
+        if self._rewritten is None:
+            raw = self.raw_text
+            self._rewritten = self.markdown != raw and self.markdown != body_of(raw)
+        return self._rewritten
 
     @property
     def raw_text(self) -> str:
