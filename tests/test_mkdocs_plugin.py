@@ -240,3 +240,34 @@ def test_a_bug_in_a_site_wide_event_still_names_the_page(
     assert [e.split(" (at ")[0] for e in errors] == [
         "docgates/code: internal error on page 'docs/guide.md' (in on_env): KeyError: 'lost'"
     ]
+
+
+def test_the_guard_lets_mkdocs_errors_pass_and_turns_config_errors_into_plugin_errors() -> None:
+    # In: an event handler that raises MkDocs' own PluginError, docgates' ConfigError, or a
+    # bug on a page it cannot place. Out: the PluginError as it is; the config error as
+    # 'docgates: <file:line: message>'; the bug as a PluginError without a page.
+    from mkdocs.exceptions import PluginError
+
+    from docgates._core.errors import ConfigError
+    from docgates.mkdocs_plugins._base import _guarded
+
+    class Plugin:
+        gate = "code"
+        project = None
+
+    def handler(self: Plugin, exc: Exception) -> None:
+        raise exc
+
+    guarded = _guarded("on_env", handler)
+    own = PluginError("MkDocs' own")
+    with pytest.raises(PluginError) as caught:
+        guarded(Plugin(), own)
+    assert caught.value is own
+    with pytest.raises(PluginError) as caught:
+        guarded(Plugin(), ConfigError("bad value", path="mkdocs.yml", line=3, key="x"))
+    assert str(caught.value) == "docgates: mkdocs.yml:3: 'x': bad value"
+    with pytest.raises(PluginError) as caught:
+        guarded(Plugin(), RuntimeError("oops"))
+    assert str(caught.value).startswith(
+        "docgates/code: internal error (in on_env): RuntimeError: oops (at "
+    )
