@@ -47,6 +47,7 @@ CONFIGS: dict[str, list[Any]] = {
         "pymdownx.blocks.admonition",
         "pymdownx.blocks.details",
         "pymdownx.blocks.tab",
+        "pymdownx.blocks.html",
         {"toc": {"permalink": True}},
     ],
     "fenced": ["admonition", "attr_list", "footnotes", "pymdownx.details", "pymdownx.tabbed"],
@@ -307,6 +308,7 @@ CONTAINERS = (
     "admonition",
     "admonition_plain",
     "admonition_empty",
+    "admonition_inline",
     "details",
     "details_open",
     "details_plain",
@@ -325,6 +327,10 @@ BLOCKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("/// details | Open", ("open: true",)),
     ("/// tab | New set", ("new: true",)),
     ("/// admonition | Typed", ("type: warning",)),
+    ("/// html | div", ()),
+    ("/// html | div.box", ("markdown: block",)),
+    ("/// html | section", ("markdown: raw",)),
+    ("/// html | p", ()),
 )
 #: Heading texts beyond the plain one: inline markup the toc strips before slugifying,
 #: closing hashes, a repeated text (toc's ``_1`` suffix), attr_list's ``{: #id }`` form.
@@ -625,6 +631,7 @@ class Renderer:
             "tab_new": f'===! "New set m{n}x"',
             "admonition_plain": "!!! warning",
             "admonition_empty": '!!! danger ""',
+            "admonition_inline": f'!!! info inline end "Aside m{n}x"',
         }[kind]
         page.add(f"{prefix}{header}", n)
         if gap:

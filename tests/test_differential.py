@@ -335,3 +335,48 @@ def test_an_indented_markdown_block_is_not_parsed() -> None:
     </div>
     """
     assert html_outcome(page) == ((), ())
+
+
+def test_a_raw_html_block_keeps_the_fences_of_the_html_stashed_in_it() -> None:
+    # pymdownx.blocks.html in raw mode (and `pre`) puts a fence right in it back as text, but
+    # a comment or <div> stashed in it is written out escaped, its fences rendered: visible.
+    page = """\
+    /// html | section
+        markdown: raw
+
+    <!-- a comment
+    ```python
+    shown = 1  # m1x
+    ```
+    -->
+
+    ```python
+    text = 2  # m2x
+    ```
+    ///
+
+    /// html | pre
+
+    <div>
+    ```python
+    shown = 3  # m3x
+    ```
+    </div>
+    ///
+
+    /// html | p
+
+    <div>
+    ```python
+    shown = 4  # m4x
+    ```
+    </div>
+
+    <!-- inline mode keeps the comment
+    ```python
+    hidden = 5  # m5x
+    ```
+    -->
+    ///
+    """
+    assert python_lines(page) == [6, 19, 28]

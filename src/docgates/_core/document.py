@@ -622,7 +622,7 @@ class _Walker:
             self.heading_paths.append(path)
             if node.text is not None:
                 self.text(node.text, containers, paragraph=False)
-        elif tag == "pre":
+        elif tag == "pre" and "raw_text" not in node.meta:
             code = node.children[0] if node.children else None
             if code is not None and code.text is not None:
                 self.code(code.text, int(node.meta.get("row", code.text.row)), containers)
@@ -632,6 +632,8 @@ class _Walker:
             for raw in node.meta.get("raw_text", ()):
                 if not node.meta.get("atomic"):
                     self.text(raw, containers, paragraph=False, fences=False)
+                elif "\x02" in raw.s:
+                    self.atomic(raw, containers)
             for child in node.children:
                 self.node(child, containers, path)
                 if child.tail is not None:
@@ -667,7 +669,12 @@ class _Walker:
                 # A fence inside an inline comment (``<!--`` opened in a paragraph, a list
                 # item's or an admonition's text) is rendered into the comment: not on the page.
                 inside = any(begin < match.start() < end for begin, end in hidden)
-                self.placeholder(int(match.group(1)), containers, rendered=fences and not inside)
+                number = int(match.group(1))
+                # ``fences=False`` (a ``/// html`` block's inline content): pymdownx.blocks
+                # puts a fence right in it back as text, but raw HTML stashed there keeps its
+                # fences, rendered.
+                shown = fences or number not in self.parsed.fences
+                self.placeholder(number, containers, rendered=shown and not inside)
             if last:
                 pieces.append(text[last:])
                 text = Text.join("", pieces)
@@ -678,6 +685,17 @@ class _Walker:
             self.builder._links(self.doc, text, self.env)
             if paragraph:
                 self.builder._block_attrs(self.doc, text)
+
+    def atomic(self, text: Text, containers: tuple[str, ...]) -> None:
+        """A ``/// html`` block's raw content (``markdown: raw``, or ``pre``): pymdownx.blocks
+        puts a fence found right in it back as text, but raw HTML stashed in it (a comment,
+        a ``<div>``) is written out escaped with the fences inside it rendered: visible code."""
+        for match in _PLACEHOLDER.finditer(text.s):
+            raw = self.parsed.html.get(int(match.group(1)))
+            if raw is None:
+                continue
+            for inner in _PLACEHOLDER.finditer(raw.text.s):
+                self.placeholder(int(inner.group(1)), (*containers, "html"), rendered=True)
 
     def placeholder(self, number: int, containers: tuple[str, ...], *, rendered: bool) -> None:
         doc = self.doc
