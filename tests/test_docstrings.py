@@ -598,3 +598,68 @@ def test_every_example_line_of_an_installed_package_maps_exactly(
             assert there[line.column : line.column + len(line.text)] == line.text, (line, there)
             checked += 1
     assert checked >= 30
+
+
+RUNS = textwrap.dedent(
+    '''\
+    def area(width, height):
+        """The area.
+
+        Examples:
+            >>> from shapes import area
+            >>> area(2, 3)
+            6
+            >>> area(2, 2)
+            5
+
+        ```python
+        assert area(1, 1) == 1
+        area(1, "x") + 1
+        ```
+        """
+        return width * height
+
+
+    def other():
+        """Its own namespace: 'area' was imported by another docstring.
+
+        Examples:
+            >>> area(1, 1)
+            1
+        """
+    '''
+)
+
+
+def test_with_execute_on_examples_run_each_docstring_in_its_own_namespace(
+    make_project: MakeProject,
+) -> None:
+    root = make_project({"docs/api.md": _api("::: shapes\n"), "src/shapes.py": RUNS}, config=CONFIG)
+    assert lines(run(root)) == []  # compiled only
+    report = run(root, code={"execute": True})
+    text = RUNS.split("\n")
+    found = [(f.rule, f.path, f.line, f.message.split("\n")[0]) for f in report.findings]
+    assert found == [
+        (
+            "code/output-mismatch",
+            "src/shapes.py",
+            text.index("        5") + 1,
+            "'>>>' output differs from the docstring: expected '5', printed '4' (in the "
+            "docstring of 'shapes.area', rendered on 'docs/api.md')",
+        ),
+        (
+            "code/runtime-error",
+            "src/shapes.py",
+            text.index('    area(1, "x") + 1') + 1,
+            'Python block raised TypeError: can only concatenate str (not "int") to str '
+            "(in the docstring of 'shapes.area', rendered on 'docs/api.md')",
+        ),
+        (
+            "code/runtime-error",
+            "src/shapes.py",
+            text.index("        >>> area(1, 1)") + 1,
+            "'>>>' statement raised NameError: name 'area' is not defined (in the docstring "
+            "of 'shapes.other', rendered on 'docs/api.md')",
+        ),
+    ]
+    assert all(f.hint is None or "--update" not in f.hint for f in report.findings)

@@ -32,7 +32,7 @@ from ..docmap import LinePlace, line_places
 from ..document import CodeBlock, CodeLine, Document
 from ..errors import ConfigError
 from ..findings import Finding, Severity
-from ..source import Span
+from ..source import Source, Span
 from ..yamlload import load_yaml
 from . import code as code_check
 from .proof import Proof, RenderedBlock, normalize, rendered_blocks
@@ -649,6 +649,7 @@ def check(ctx: RunContext, docs: list[Document], handler: Handler) -> None:
         return
     counts = {"directives": len(found), "examples": 0, "checked": 0, "skipped": 0}
     seen: dict[str, list[str]] = {}
+    runnable: dict[tuple[str, str], list[CodeBlock]] = {}
     reported: dict[tuple[str, str, int | None, int | None], tuple[Finding, Example, list[str]]]
     reported = {}
     for _doc, directive in found:
@@ -662,6 +663,7 @@ def check(ctx: RunContext, docs: list[Document], handler: Handler) -> None:
                 counts["skipped"] += 1
                 continue
             counts["checked"] += 1
+            runnable.setdefault((directive.page, example.owner), []).append(example.block)
             problems = (
                 code_check.check_session(example.block)
                 if verdict.action == "session"
@@ -674,6 +676,8 @@ def check(ctx: RunContext, docs: list[Document], handler: Handler) -> None:
                 else:
                     reported[key] = (problem, example, [directive.page])
     report.findings.extend(_name(*entry) for entry in reported.values())
+    ctx.extras["docstring_documents"] = _documents(ctx, runnable)
+    ctx.extras["docstring_paths"] = _pythonpath(ctx, handler)
     counts["docstrings"] = renderer.docstrings
     report.stats.extra["docstrings"] = counts
     proof = ctx.extras.get("proof")
@@ -684,6 +688,51 @@ def check(ctx: RunContext, docs: list[Document], handler: Handler) -> None:
             f"mkdocstrings: the docstrings of '{name}' were not checked: griffe cannot load it "
             f"({reason}); check the handler's 'paths'"
         )
+
+
+def _documents(ctx: RunContext, runnable: dict[tuple[str, str], list[CodeBlock]]) -> list[Document]:
+    """What the execution step runs (see ``checks/execute.py``): one document per docstring
+    and page, so each docstring's examples share a namespace of their own, in order, as
+    doctest runs them; an example rendered on several pages runs once."""
+    out = []
+    done: set[str] = set()
+    owners: dict[int, tuple[str, str]] = {}
+    for (page, owner), blocks in runnable.items():
+        if owner in done:
+            continue
+        done.add(owner)
+        doc = Document(
+            path=ctx.project.root / page, rel=page, source=Source(page, ""), blocks=list(blocks)
+        )
+        owners[id(doc)] = (owner, page)
+        out.append(doc)
+    ctx.extras["docstring_owners"] = owners
+    return out
+
+
+def run_finding(finding: Finding, owner: str, page: str) -> Finding:
+    """A finding of a docstring example's run, saying whose docstring and which page (and no
+    ``--update`` hint: docgates does not rewrite ``.py`` files)."""
+    hint = finding.hint if finding.hint is None or "--update" not in finding.hint else None
+    first, newline, rest = finding.message.partition("\n")
+    first = first.replace("differs from the page", "differs from the docstring")
+    rest = rest.replace("--- page\n", "--- docstring\n", 1)
+    message = f"{first} (in the docstring of '{owner}', rendered on '{page}'){newline}{rest}"
+    return replace(finding, message=message, hint=hint)
+
+
+def _pythonpath(ctx: RunContext, handler: Handler) -> list[str]:
+    """The handler's configured ``paths``, as the code gate's ``pythonpath`` (relative to the
+    project root): where the examples import the package from (``src`` layouts)."""
+    import glob
+    import os
+
+    out = []
+    for pattern in handler.paths or ["."]:
+        full = pattern if os.path.isabs(pattern) else str(handler.base_dir / pattern)
+        for path in sorted(glob.glob(full)):
+            out.append(os.path.relpath(path, ctx.project.root))
+    return out
 
 
 def prove(

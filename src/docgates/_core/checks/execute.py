@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,6 +116,10 @@ def boot_workers(engine: Engine, pages: list[Path]) -> None:
         prestart(engine.settings.code, engine.project.root, len(pages))
 
 
+def _is_one(doc: Document, docs: list[Document]) -> bool:
+    return any(doc is other for other in docs)
+
+
 def _may_run(docs: list[Document], settings: CodeSettings) -> bool:
     """Whether anything could run: execution is on, or a block carries a marker that may opt
     in (the planner decides which do). Keeps compile-only runs from loading the machinery."""
@@ -132,6 +136,16 @@ def _may_run(docs: list[Document], settings: CodeSettings) -> bool:
 def run_execute(ctx: RunContext) -> None:
     settings = ctx.settings.code
     docs = ctx.target_documents("code")
+    # The examples of the docstrings the pages render (checks/docstrings.py), which import
+    # the package from the mkdocstrings handler's paths.
+    docstring_docs: list[Document] = ctx.extras.get("docstring_documents") or []
+    if docstring_docs:
+        docs = [*docs, *docstring_docs]
+        extra_paths = [
+            p for p in ctx.extras.get("docstring_paths") or [] if p not in settings.pythonpath
+        ]
+        if extra_paths:
+            settings = replace(settings, pythonpath=[*settings.pythonpath, *extra_paths])
     if not _may_run(docs, settings):
         return
     if not settings.execute and ctx.extras.get("run_opted_in") is False:
@@ -172,11 +186,20 @@ def run_execute(ctx: RunContext) -> None:
             counts["run"] += 1
             counts["passed" if verdict.passed else "failed"] += 1
             counts["cached"] += int(page.cached)
-            if settings.update_output and verdict.edits:
+            if (
+                settings.update_output
+                and verdict.edits
+                and not _is_one(page.plan.doc, docstring_docs)
+            ):
                 edits.extend(verdict.edits)
                 report.findings.extend(
                     f for f in verdict.findings if f.rule != "code/output-mismatch"
                 )
+            elif _is_one(page.plan.doc, docstring_docs):
+                from .docstrings import run_finding
+
+                owner, shown_on = ctx.extras["docstring_owners"][id(page.plan.doc)]
+                report.findings.extend(run_finding(f, owner, shown_on) for f in verdict.findings)
             else:
                 report.findings.extend(verdict.findings)
     if edits:
