@@ -9,6 +9,7 @@ suite holds them to it; docs/gates/code.md lists where they part).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -133,6 +134,58 @@ def _positioned(rule: Any) -> Any:
     return wrapped
 
 
+#: The character each inline rule can start at (markdown-it's rules and the plugins').
+_RULE_STARTS = {
+    "newline": "\n",
+    "escape": "\\",
+    "backticks": "`",
+    "link": "[",
+    "image": "!",
+    "autolink": "<",
+    "html_inline": "<",
+    "entity": "&",
+    "footnote_inline": "^",
+    "footnote_ref": "[",
+    "math_inline": "$",
+}
+
+
+def _text_rule(md: MarkdownIt) -> Any:
+    """markdown-it's ``text`` rule, stopping only where an active rule can start.
+
+    The stock rule stops at every character some rule of any preset may start at (``*``,
+    ``-``, ``:``, ``#`` ...); at each stop the parser tries every rule, and when none
+    matches adds the character to the pending text, as this rule would have: the tokens are
+    the same, with a fraction of the stops. ``]`` stays a stop: link labels are scanned token
+    by token up to it. ``None`` when a rule of unknown start is active.
+    """
+    starts = {"]"}
+    for name in md.inline.ruler.get_active_rules():
+        if name == "text":
+            continue
+        if name not in _RULE_STARTS:
+            return None
+        starts.add(_RULE_STARTS[name])
+    stops = re.compile("[" + re.escape("".join(sorted(starts))) + "]")
+    buffered = hasattr(StateInline, "append_pending")
+
+    def text(state: StateInline, silent: bool) -> bool:
+        pos = state.pos
+        found = stops.search(state.src, pos, state.posMax)
+        end = found.start() if found else state.posMax
+        if end == pos:
+            return False
+        if not silent:
+            if buffered:
+                state.append_pending(state.src[pos:end])
+            else:  # markdown-it-py 3
+                state.pending += state.src[pos:end]
+        state.pos = end
+        return True
+
+    return text
+
+
 @lru_cache(maxsize=32)
 def make_parser(settings: ParserSettings) -> MarkdownIt:
     """A markdown-it parser for the inline text of one project's pages."""
@@ -149,10 +202,15 @@ def make_parser(settings: ParserSettings) -> MarkdownIt:
     # silent mode, where emphasis matches nothing): its delimiters stay text, a quarter of the
     # inline parse saved. Nothing reads emphasis tokens: heading text comes from the blocks.
     md.disable("emphasis")
+    # A site links to the same targets from page after page: normalize each once.
+    md.normalizeLink = lru_cache(maxsize=1 << 16)(md.normalizeLink)  # type: ignore[method-assign]
     ruler = md.inline.ruler
     for name in ("link", "image", "autolink", "html_inline"):
         original = ruler.__rules__[ruler.__find__(name)].fn
         ruler.at(name, _positioned(original))
+    text = _text_rule(md)
+    if text is not None:
+        ruler.at("text", text)
     return md
 
 

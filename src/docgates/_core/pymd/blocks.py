@@ -305,7 +305,7 @@ class HashHeader(Processor):
     RE = lazy(r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)")
 
     def test(self, parent: Node, block: Text) -> bool:
-        return bool(self.RE.search(block.s))
+        return "#" in block.s and bool(self.RE.search(block.s))
 
     def run(self, parent: Node, blocks: list[Text]) -> None:
         block = blocks.pop(0)

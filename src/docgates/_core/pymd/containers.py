@@ -109,7 +109,8 @@ class Admonition(Container):
     kind = "admonition"
 
     def start(self, block: Text) -> object:
-        return _ADMONITION.search(block.s)
+        # The pattern needs '!!!': most blocks are told apart by a substring test.
+        return _ADMONITION.search(block.s) if "!!!" in block.s else None
 
     def is_mine(self, sibling: Node) -> bool:
         return sibling.tag == "div" and "admonition" in sibling.get("class")
@@ -125,7 +126,8 @@ class Details(Container):
     kind = "details"
 
     def start(self, block: Text) -> object:
-        return _DETAILS.search(block.s)
+        # The pattern needs '???': most blocks are told apart by a substring test.
+        return _DETAILS.search(block.s) if "???" in block.s else None
 
     def is_mine(self, sibling: Node) -> bool:
         return sibling.tag == "details"
@@ -149,7 +151,8 @@ class Tabbed(Container):
         self.counter = [0]
 
     def start(self, block: Text) -> object:
-        return _TAB.search(block.s)
+        # The pattern needs '===': most blocks are told apart by a substring test.
+        return _TAB.search(block.s) if "===" in block.s else None
 
     def is_mine(self, sibling: Node) -> bool:
         return sibling.tag == "div" and sibling.get("class") == self.set_class

@@ -72,6 +72,10 @@ class Text:
 
     def __getitem__(self, key: slice) -> Text:
         start, stop, _ = key.indices(len(self.s))
+        return self._cut(start, stop)
+
+    def _cut(self, start: int, stop: int) -> Text:
+        """``self[start:stop]`` for indices already within the string."""
         anchors_all = self.anchors
         if len(anchors_all) == 1:
             base, row, column = anchors_all[0]
@@ -79,14 +83,13 @@ class Text:
         if not anchors_all:
             return Text(self.s[start:stop], ())
         first = self._anchor_index(start)
-        base, row, column = self.anchors[first]
+        base, row, column = anchors_all[first]
         anchors = [(0, row, column + start - base)]
         if stop <= start:
             return Text("", anchors)
-        for offset, row, column in self.anchors[first + 1 :]:
-            if offset >= stop:
-                break
-            anchors.append((offset - start, row, column))
+        assert self._offsets is not None  # made by _anchor_index
+        last = bisect.bisect_left(self._offsets, stop, first + 1)
+        anchors += [(offset - start, r, c) for offset, r, c in anchors_all[first + 1 : last]]
         return Text(self.s[start:stop], anchors)
 
     def __add__(self, other: Text | str) -> Text:
@@ -119,9 +122,9 @@ class Text:
         while True:
             found = s.find(separator, start)
             if found < 0:
-                pieces.append(self[start:])
+                pieces.append(self._cut(start, len(s)))
                 return pieces
-            pieces.append(self[start:found])
+            pieces.append(self._cut(start, found))
             start = found + size
 
     def lines(self) -> list[Text]:
