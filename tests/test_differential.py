@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+from typing import Any
 
 import pytest
 
@@ -380,3 +381,43 @@ def test_a_raw_html_block_keeps_the_fences_of_the_html_stashed_in_it() -> None:
     ///
     """
     assert python_lines(page) == [6, 19, 28]
+
+
+def outcome(text: str, config: str = "material") -> Any:
+    page = page_of(text)
+    mine, _ = model(page.text, config)
+    assert mine == oracle(page.text, config, page.markers)
+    return mine
+
+
+def test_an_indented_comment_on_a_list_items_lazy_line_stays_in_the_item() -> None:
+    # Indented by three, the comment's placeholder stays on the item's line (no blank line
+    # before it), so what follows, indented, is the item's content, not an indented code block.
+    page = """\
+    * Item
+       <!-- a comment
+       -->
+           y = 1  # m1x
+    """
+    assert outcome(page, "fenced").in_code == ()
+    assert outcome(page).in_code == ()
+
+
+def test_a_comment_inside_a_markdown_block_is_a_raw_block_of_its_own() -> None:
+    page = """\
+    <div markdown="1">
+
+    Text
+    <!-- a comment
+    -->
+        y = 1  # m1x
+
+    <!-- hidden
+    ```python
+    hidden = = 2  # m2x
+    ```
+    -->
+
+    </div>
+    """
+    assert outcome(page, "html").in_code == (1,)

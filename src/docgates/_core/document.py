@@ -715,7 +715,14 @@ class _Walker:
             return
         text = raw.text
         if self.inline:
-            self.builder._html(doc, text.s, text.row, None)
+            if raw.node is not None and raw.inner is not None:
+                # Parsed as Markdown: what is inside is walked on its own (raw blocks in it
+                # have placeholders of their own); here only the tags' lines.
+                lines = text.lines()
+                for line in (lines[0], lines[-1]) if len(lines) > 1 else lines:
+                    self.builder._html(doc, line.s, line.row, None)
+            else:
+                self.builder._html(doc, text.s, text.row, None)
         if raw.comment:
             self.previous_skip = bool(_SKIP_COMMENT.search(text.s))
             return

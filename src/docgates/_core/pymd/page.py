@@ -253,16 +253,30 @@ def _html_blocks(
         counter[0] += 1
         raw = RawHtml(block, tag is None)
         markdown = tag is not None and _MARKDOWN_ATTR.search(match.group("attrs") or "")
-        if md_in_html and markdown and end > index:
-            raw.inner = Text.join("\n", lines[index + 1 : end])
         found[number] = raw
-        if out and out[-1].s:
-            # The extractor ends the paragraph before the block: a blank line.
-            out.append(Text.synthetic("", line.row))
-        # The spaces before the tag stay before the placeholder, so an indented md_in_html
-        # block does not start its block and is not parsed as Markdown (as in Python-Markdown).
-        indent = line.s[: len(line.s) - len(line.s.lstrip(" "))] if raw.inner is not None else ""
-        out.append(Text.synthetic(indent + PLACEHOLDER.format(number), line.row))
+        if md_in_html and markdown and end > index:
+            # md_in_html's extractor goes on inside the element: comments and tags there are
+            # raw blocks of their own, on the same rules.
+            inner, nested = _html_blocks(Text.join("\n", lines[index + 1 : end]), True, counter)
+            raw.inner = inner
+            found.update(nested)
+        # Where the placeholder goes, as Python-Markdown's HTML extractor writes it: the
+        # spaces before the tag stay in the text. A comment (and a md_in_html element) then
+        # sits on that line, after them, and only a tag in column 0 after a paragraph's line
+        # gets a blank line first; a plain block tag always starts a line of its own. So an
+        # indented one stays in the paragraph (or list item) it follows, and an indented
+        # md_in_html element does not start a block and is not parsed as Markdown.
+        indent = line.s[: len(line.s) - len(line.s.lstrip(" "))]
+        if tag is None or raw.inner is not None:
+            if not indent and out and out[-1].s:
+                out.append(Text.synthetic("", line.row))
+            out.append(Text.synthetic(indent + PLACEHOLDER.format(number), line.row))
+        else:
+            if indent:
+                out.append(Text.synthetic(indent, line.row))
+            elif out and out[-1].s:
+                out.append(Text.synthetic("", line.row))
+            out.append(Text.synthetic(PLACEHOLDER.format(number), line.row))
         out.append(Text.synthetic("", line.row))
         if tail is not None:
             out.append(tail)
