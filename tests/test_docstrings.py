@@ -663,3 +663,63 @@ def test_with_execute_on_examples_run_each_docstring_in_its_own_namespace(
         ),
     ]
     assert all(f.hint is None or "--update" not in f.hint for f in report.findings)
+
+
+EXTENSION = textwrap.dedent(
+    '''\
+    import griffe
+
+
+    class AddExample(griffe.Extension):
+        """Gives every function an example that does not compile."""
+
+        def on_function_instance(self, *, func, **kwargs):
+            if func.docstring is not None:
+                func.docstring.value += "\\n\\nExamples:\\n    >>> added("
+    '''
+)
+
+
+def test_griffe_extensions_and_the_builds_own_modules_only_inside_a_build(
+    make_project: MakeProject,
+) -> None:
+    import griffe
+
+    from docgates._core.checks.docstrings import Handler
+    from docgates._core.engine import Engine
+    from docgates._core.project import load_project
+
+    module = 'def f():\n    """F."""\n'
+    config = CONFIG + "          options:\n            extensions: [scripts/ext.py]\n"
+    root = make_project(
+        {
+            "docs/api.md": _api("::: pkg.f\n"),
+            "src/pkg/__init__.py": module,
+            "scripts/ext.py": EXTENSION,
+        },
+        config=config,
+    )
+    # The CLI runs no project code: the extension is not loaded, nothing to report.
+    assert lines(run(root)) == []
+    project = load_project(root)
+    options = project.plugin("mkdocstrings").options  # type: ignore[union-attr]
+
+    def build_run(handler: Handler) -> list[str]:
+        engine = Engine(project, project.settings())
+        return lines(engine.check(["code"], extras={"mkdocstrings": handler}))
+
+    # Inside a build the extension is loaded as mkdocstrings loads it (path relative to the
+    # config): the example it adds is checked. It has no line in the file: the docstring's.
+    inside = build_run(Handler.from_plugin(options, root, run_project_code=True))
+    assert [line.split(":")[:2] for line in inside] == [["src/pkg/__init__.py", "2"]]
+    # With the modules the build's mkdocstrings loaded, those very objects are read.
+    loader = griffe.GriffeLoader(search_paths=[str(root / "src")])
+    loader.load("pkg")
+    loader.modules_collection["pkg.f"].docstring.value = "Built.\n\n```python\nbuilt(\n```"
+    reused = build_run(
+        Handler.from_plugin(
+            options, root, run_project_code=True, collection=loader.modules_collection
+        )
+    )
+    assert len(reused) == 1
+    assert "'built('" in reused[0]

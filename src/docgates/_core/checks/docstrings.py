@@ -716,7 +716,9 @@ def run_finding(finding: Finding, owner: str, page: str) -> Finding:
     hint = finding.hint if finding.hint is None or "--update" not in finding.hint else None
     first, newline, rest = finding.message.partition("\n")
     first = first.replace("differs from the page", "differs from the docstring")
-    rest = rest.replace("--- page\n", "--- docstring\n", 1)
+    rest = rest.replace("--- page\n", "--- docstring\n", 1).replace(
+        "(most recent call last), on the page:", "(most recent call last), in the docstring:", 1
+    )
     message = f"{first} (in the docstring of '{owner}', rendered on '{page}'){newline}{rest}"
     return replace(finding, message=message, hint=hint)
 
