@@ -43,6 +43,15 @@ PIECES = [
     "$$",
     "[x]",
     "  \n",
+    "](a(b)c",
+    "](<a b>",
+    "](a\\ b)",
+    "](a\\(b)",
+    "](\x01)",
+    "](a\x7fb)",
+    "](" + "(" * 33,
+    "](x 'title')",
+    '](x "t")',
 ]
 CASES = [
     "See [the guide](guide.md#install) and ![logo](img/logo.png), <https://example.com>.",
@@ -79,26 +88,22 @@ def strings() -> list[str]:
 
 
 @pytest.mark.parametrize("plugins", [True, False], ids=["footnotes+math", "plain"])
-def test_the_text_rule_makes_the_stock_rules_tokens(plugins: bool) -> None:
+def test_the_shortcuts_make_the_stock_rules_tokens(plugins: bool) -> None:
     settings = ParserSettings(**{**BASE, "footnotes": plugins, "math": plugins})
-    md = make_parser(settings)
-    ruler = md.inline.ruler
-    ours = ruler.__rules__[ruler.__find__("text")].fn
-    assert ours is not stock_text  # the shortcut is in use
-    env = {"references": {"X": {"href": "/r", "title": ""}}}
+    fast_md = make_parser(settings)
+    stock_md = make_parser(settings, shortcuts=False)
+    ruler = fast_md.inline.ruler
+    assert ruler.__rules__[ruler.__find__("text")].fn is not stock_text  # in use
+    assert fast_md.helpers.parseLinkDestination is not stock_md.helpers.parseLinkDestination
+    env: dict[str, Any] = {"references": {"X": {"href": "/r", "title": ""}}}
     if plugins:
         env["footnotes"] = {"refs": {":1": -1}}
-    try:
-        for text in strings():
-            fast: list[Token] = []
-            md.inline.parse(text, md, copy.deepcopy(env), fast)
-            ruler.at("text", stock_text)
-            slow: list[Token] = []
-            md.inline.parse(text, md, copy.deepcopy(env), slow)
-            ruler.at("text", ours)
-            assert dump(fast) == dump(slow), text
-    finally:
-        ruler.at("text", ours)
+    for text in strings():
+        fast: list[Token] = []
+        fast_md.inline.parse(text, fast_md, copy.deepcopy(env), fast)
+        slow: list[Token] = []
+        stock_md.inline.parse(text, stock_md, copy.deepcopy(env), slow)
+        assert dump(fast) == dump(slow), text
 
 
 def test_an_inline_rule_of_unknown_start_keeps_the_stock_text_rule() -> None:

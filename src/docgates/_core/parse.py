@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, helpers
+from markdown_it.common.utils import unescapeAll
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -186,9 +188,67 @@ def _text_rule(md: MarkdownIt) -> Any:
     return text
 
 
+class _Destination:
+    __slots__ = ("ok", "pos", "str")
+
+    def __init__(self) -> None:
+        self.ok = False
+        self.pos = 0
+        self.str = ""
+
+
+_DESTINATION_STOP = re.compile(r"[\x00-\x20\x7f\\()]")
+
+
+def _link_destination(string: str, pos: int, maximum: int) -> Any:
+    """markdown-it's ``parseLinkDestination``, skipping plain characters with a regex rather
+    than one at a time (the destination in ``<...>`` is left to markdown-it's own)."""
+    if string.startswith("<", pos):
+        return helpers.parseLinkDestination(string, pos, maximum)
+    start = pos
+    result = _Destination()
+    level = 0
+    search = _DESTINATION_STOP.search
+    while pos < maximum:
+        found = search(string, pos, maximum)
+        if found is None:
+            pos = maximum
+            break
+        pos = found.start()
+        char = string[pos]
+        if char == "\\":
+            if pos + 1 < maximum:
+                if string[pos + 1] == " ":
+                    break
+                pos += 2
+            else:
+                pos += 1
+            continue
+        if char == "(":
+            level += 1
+            if level > 32:
+                return result
+        elif char == ")":
+            if level == 0:
+                break
+            level -= 1
+        else:  # a space or a control character
+            break
+        pos += 1
+    if start == pos or level != 0:
+        return result
+    result.str = unescapeAll(string[start:pos])
+    result.pos = pos
+    result.ok = True
+    return result
+
+
 @lru_cache(maxsize=32)
-def make_parser(settings: ParserSettings) -> MarkdownIt:
-    """A markdown-it parser for the inline text of one project's pages."""
+def make_parser(settings: ParserSettings, *, shortcuts: bool = True) -> MarkdownIt:
+    """A markdown-it parser for the inline text of one project's pages.
+
+    ``shortcuts=False``: with markdown-it's own text rule and link helpers, which the faster
+    ones must match token for token (the tests compare them)."""
     md = MarkdownIt("commonmark", {"html": True})
     if settings.footnotes:
         from mdit_py_plugins.footnote import footnote_plugin
@@ -202,12 +262,19 @@ def make_parser(settings: ParserSettings) -> MarkdownIt:
     # silent mode, where emphasis matches nothing): its delimiters stay text, a quarter of the
     # inline parse saved. Nothing reads emphasis tokens: heading text comes from the blocks.
     md.disable("emphasis")
-    # A site links to the same targets from page after page: normalize each once.
-    md.normalizeLink = lru_cache(maxsize=1 << 16)(md.normalizeLink)  # type: ignore[method-assign]
     ruler = md.inline.ruler
     for name in ("link", "image", "autolink", "html_inline"):
         original = ruler.__rules__[ruler.__find__(name)].fn
         ruler.at(name, _positioned(original))
+    if not shortcuts:
+        return md
+    # A site links to the same targets from page after page: normalize each once.
+    md.normalizeLink = lru_cache(maxsize=1 << 16)(md.normalizeLink)  # type: ignore[method-assign]
+    md.helpers = SimpleNamespace(  # type: ignore[assignment]
+        parseLinkLabel=helpers.parseLinkLabel,
+        parseLinkDestination=_link_destination,
+        parseLinkTitle=helpers.parseLinkTitle,
+    )
     text = _text_rule(md)
     if text is not None:
         ruler.at("text", text)
