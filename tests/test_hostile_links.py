@@ -201,6 +201,10 @@ def test_scrub_is_idempotent_and_cuts_only_long_runs() -> None:
     )
     assert scrub(once) == once
     assert shown("https://h/" + "\x00" * 300).endswith("… (1,011 more characters)")
+    # A no-break space is shown, not passed off as nothing (the fuzz suite's find in a host).
+    assert scrub("the host 'a.example\xa00' is not a host name") == (
+        "the host 'a.example\\xa00' is not a host name"
+    )
 
 
 def test_a_raw_html_link_urlsplit_refuses_is_external_not_a_crash(

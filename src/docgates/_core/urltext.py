@@ -13,7 +13,6 @@ too malformed to parse (``http://u:p@[::1/``) is redacted all the same.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 from urllib.parse import SplitResult, unquote_plus, urlsplit
 
@@ -93,13 +92,14 @@ def redact(url: str) -> str:
 
 
 def escape(text: str) -> str:
-    """``text`` with control and format characters (and line or paragraph separators)
-    written as ``\\xNN``/``\\uNNNN``: a terminal, a log or an XML report shows them inert."""
+    """``text`` with control and format characters, line or paragraph separators and spaces
+    other than the ASCII one written as ``\\xNN``/``\\uNNNN``: a terminal, a log or an XML
+    report shows them inert and visible (``a.example\\xa0`` is not ``a.example``)."""
     if text.isprintable():
         return text
     out = []
     for char in text:
-        if char.isprintable() or unicodedata.category(char) == "Zs":  # spaces stay
+        if char.isprintable():  # the ASCII space is; other spaces are shown, not hidden
             out.append(char)
         else:
             code = ord(char)
