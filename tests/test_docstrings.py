@@ -723,3 +723,28 @@ def test_griffe_extensions_and_the_builds_own_modules_only_inside_a_build(
     )
     assert len(reused) == 1
     assert "'built('" in reused[0]
+
+
+def test_a_changed_py_file_checks_the_pages_that_render_it(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pre-commit passes the changed files: a .py file reaches the pages whose ':::' lines
+    # name its package, not the others.
+    root = make_project(
+        {
+            "docs/api.md": _api("::: pkg.f\n"),
+            "docs/other.md": _api("::: elsewhere.g\n"),
+            "docs/index.md": "# Home\n\n```python\nbroken(\n```\n",
+            "src/pkg/__init__.py": BAD_F,
+            "src/elsewhere.py": "def g():\n    pass\n",
+            "tools/script.py": "x = 1\n",
+        },
+        config=CONFIG,
+    )
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["check", "--only", "code", "src/pkg/__init__.py"])
+    assert result.exit_code == 1, result.output
+    assert "src/pkg/__init__.py:5:" in result.output
+    assert "docs/index.md" not in result.output  # a page the change cannot reach
+    quiet = CliRunner().invoke(main, ["check", "--only", "code", "tools/script.py"])
+    assert quiet.exit_code == 0, quiet.output

@@ -81,7 +81,33 @@ def affected_pages(
             result.add(path)
     for path in [p for p in touched if p in documents]:
         result.update(f for f in _include_files(documents[path], project) if f in pages)
+    result.update(_rendering_pages(project, documents, touched))
     return result
+
+
+def _rendering_pages(
+    project: Project, documents: Mapping[Path, Document], touched: set[Path]
+) -> set[Path]:
+    """Pages whose ``::: identifier`` lines (mkdocstrings) can render a changed ``.py`` file:
+    those naming a package or module the file's path holds (``src/pkg/mod.py``: ``pkg...``,
+    ``mod...``). A superset of what griffe would resolve, found without loading anything."""
+    names: set[str] = set()
+    for path in touched:
+        if path.suffix in (".py", ".pyi"):
+            names.update(path.parts[:-1])
+            names.add(path.stem)
+    if not names or "mkdocstrings" not in project.plugin_names:
+        return set()
+    from .checks.docstrings import directives
+
+    markdown_exec = "markdown-exec" in project.plugin_names
+    found = set()
+    for path, doc in documents.items():
+        for directive in directives(doc, markdown_exec=markdown_exec):
+            if directive.identifier.split(".", 1)[0] in names:
+                found.add(path)
+                break
+    return found
 
 
 def deleted_files(root: Path, env: Mapping[str, str] | None = None) -> list[Path]:
