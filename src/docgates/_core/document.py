@@ -239,7 +239,7 @@ def _split_front_matter(text: str) -> tuple[int, str | None]:
 
             # MkDocs' own choice (mkdocs.utils.meta): libyaml's loader when PyYAML has it
             loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            data = yaml.load(match.group(1), loader)  # noqa: S506 - a safe loader
+            data = yaml.load(match.group(1), loader)  # noqa: S506  # nosec B506 - a safe loader
         except Exception:
             return 0, None
         if isinstance(data, dict):

@@ -1,10 +1,11 @@
 """URLs as docgates shows them: credentials and query secrets redacted, control characters
 escaped, overlong ones cut.
 
-A page may link ``https://user:secret@host/`` or ``...?access_token=...``; a server may
-redirect to such a URL. docgates requests what the page says, but never prints a secret: in
-findings (and so in every output format), in notices, in the progress line and in the cache,
-the user name stays (it says which account) and the secrets read ``***``:
+A page may link a URL with a user name and password before the host, or
+``...?access_token=...``; a server may redirect to such a URL. docgates requests what the
+page says, but never prints a secret: in findings (and so in every output format), in
+notices, in the progress line and in the cache, the user name stays (it says which account)
+and the secrets read ``***``:
 ``https://user:***@host/?token=***``. A user name alone may be a token
 (``https://ghp_...@github.com/``), so it is hidden too. Redaction works on the text, so a URL
 too malformed to parse (``http://u:p@[::1/``) is redacted all the same.
