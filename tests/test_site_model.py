@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import markdown as pymd
+import pytest
 
 from docgates._core.checks.proof import prove, rendered_blocks
 from docgates._core.document import DocumentBuilder
@@ -171,3 +172,48 @@ def test_the_proof_drops_what_was_not_rendered_and_flags_what_was_not_checked(
     assert [b.text for b in proof.unchecked] == ["unseen = 1"]
     hidden = prove(doc.blocks, html, frozenset({"python"}), languages_visible=False)
     assert hidden.unchecked == []
+
+
+def test_a_built_page_with_no_code_is_not_parsed_for_the_code_gate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgates._core import document
+    from docgates._core.parse import ParserSettings
+
+    options = build_markdown_options(["pymdownx.superfences"], tmp_path)
+
+    def builder(inline: bool) -> DocumentBuilder:
+        return DocumentBuilder(
+            ParserSettings.from_options(options, inline=inline),
+            Expander(options, tmp_path, max_size=0),
+            indented_headers=False,
+        )
+
+    parsed: list[str] = []
+    real = document.parse_page
+    monkeypatch.setattr(
+        document, "parse_page", lambda text, s: parsed.append(text) or real(text, s)
+    )
+    # A prose page the build rendered with no <pre>: nothing for the code gate to read.
+    raw = "---\ntitle: Prose\n---\n\n# Prose\n\nA [link](other.md).\n"
+    prose = PageText("p.md", "docs/p.md", body_of(raw), raw, html="<h1>Prose</h1><p>A</p>")
+    doc = builder(False).build(tmp_path / "docs/p.md", "docs/p.md", raw, prose)
+    assert parsed == []
+    assert doc.blocks == []
+    # what reading it found is kept: its front matter, at its lines
+    assert (doc.front_matter, doc.front_matter_lines) == ({"title": "Prose"}, 3)
+    # the links and structure gates' reading (inline) still parses it
+    inline = builder(True).build(tmp_path / "docs/p.md", "docs/p.md", raw, prose)
+    assert len(parsed) == 1
+    assert [h.text for h in inline.headings] == ["Prose"]
+    # A fence-like line that renders no <pre> is read: code/unchecked-fence needs it.
+    raw = "# T\n\n```python {\nx = 1\n```\n"
+    fenced = PageText("q.md", "docs/q.md", raw, raw, html="<h1>T</h1><p>```python {</p>")
+    builder(False).build(tmp_path / "docs/q.md", "docs/q.md", raw, fenced)
+    assert len(parsed) == 2
+    # And a page whose HTML has code is parsed, of course.
+    raw = "    indented = 1\n"
+    coded = PageText("r.md", "docs/r.md", raw, raw, html="<pre><code>indented = 1</code></pre>")
+    doc = builder(False).build(tmp_path / "docs/r.md", "docs/r.md", raw, coded)
+    assert len(parsed) == 3
+    assert doc.plain_code == ["indented = 1\n\n"]

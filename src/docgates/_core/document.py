@@ -260,6 +260,18 @@ def _split_front_matter(text: str) -> tuple[int, str | None]:
     return count, None
 
 
+def nothing_to_check(final: PageText, text: str) -> bool:
+    """Whether a built page holds nothing the code gate reads: the build rendered no code block
+    (no ``<pre>`` in its HTML, so the proof would drop every block docgates found) and its
+    Markdown (includes expanded) has no fence-like line (``code/unchecked-fence``) and no
+    ``:::`` directive (docstring examples). Its blocks need not be parsed: reading it stops
+    after the front matter and the includes, whose findings it keeps."""
+    html = final.html
+    if html is None or "<pre" in html:
+        return False
+    return "```" not in text and "~~~" not in text and ":::" not in text
+
+
 def _front_matter_unread(rel: str, exc: ConfigError) -> Finding:
     """``source/front-matter-unread`` at the front matter's line the error names (the YAML
     starts on the page's line 2)."""
@@ -336,6 +348,13 @@ class DocumentBuilder:
             files={path, *expansion.files},
             read={**expansion.texts, rel: text},
         )
+        # The code gate's reading of a built page (links and headings need the parse):
+        if (
+            not self.settings.inline
+            and final is not None
+            and nothing_to_check(final, expansion.source.text)
+        ):
+            return doc
         try:
             parsed = parse_page(expansion.source.text, self.settings)
         except TooComplex:

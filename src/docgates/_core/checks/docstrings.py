@@ -35,7 +35,7 @@ from ..findings import Finding, Severity
 from ..source import Source, Span
 from ..yamlload import load_yaml
 from . import code as code_check
-from .proof import Proof, RenderedBlock, normalize, rendered_blocks
+from .proof import Proof, RenderedBlock, normalize
 
 if TYPE_CHECKING:
     from ..engine import RunContext
@@ -755,7 +755,7 @@ def prove(
         if html is None or "doc-contents" not in html:
             continue
         left = Counter(normalize(text) for text in seen.get(doc.rel, []))
-        for shown in rendered_blocks(html):
+        for shown in proof.rendered(doc.rel):
             if not shown.docstring or shown.chrome or not shown.text:
                 continue
             if (shown.lang or "").lower() not in proof.python:

@@ -117,6 +117,13 @@ class _BlockReader:
     def end(self, tag: str) -> None:
         if tag in _VOID or not self.stack:
             return
+        stack = self.stack
+        if stack[-1][0] == tag and self.pre_depth is None and self.pending is None:
+            # The usual case: nothing open to finish here.
+            if self.skip_depth is not None and len(stack) <= self.skip_depth:
+                self.skip_depth = None
+            stack.pop()
+            return
         # Close up to the matching open tag (HTML allows unclosed ones).
         for index in range(len(self.stack) - 1, -1, -1):
             if self.stack[index][0] == tag:
@@ -258,14 +265,17 @@ def prove(
     *,
     languages_visible: bool = True,
     docstrings: bool = False,
+    rendered: list[RenderedBlock] | None = None,
 ) -> PageProof:
-    """Match ``blocks`` (docgates' blocks of a page) with the code blocks of its ``html``.
+    """Match ``blocks`` (docgates' blocks of a page) with the code blocks of its ``html``
+    (``rendered``: those blocks, when already read).
 
     ``python`` holds the languages (lower case) whose rendered blocks must have been checked;
     with ``languages_visible`` false (codehilite writes no language), only the drop half holds.
     ``docstrings``: the docstring check covers blocks mkdocstrings rendered.
     """
-    rendered = rendered_blocks(html)
+    if rendered is None:
+        rendered = rendered_blocks(html)
     by_text: dict[str, list[int]] = defaultdict(list)
     for index, shown in enumerate(rendered):
         by_text[shown.text].append(index)
@@ -366,6 +376,16 @@ class Proof:
         self.languages_visible = languages_visible
         self.docstrings = docstrings
         self.pages: dict[str, tuple[Document, PageProof]] = {}
+        self._rendered: dict[str, list[RenderedBlock]] = {}
+
+    def rendered(self, rel: str) -> list[RenderedBlock]:
+        """The code blocks of page ``rel``'s HTML, read once for every check that needs them
+        (the proof, the docstring check); do not change them."""
+        found = self._rendered.get(rel)
+        if found is None:
+            html = self.html.get(rel)
+            found = self._rendered[rel] = rendered_blocks(html) if html is not None else []
+        return found
 
     def apply(self, doc: Document) -> Document:
         """``doc`` as the build rendered it: the blocks the HTML does not hold are dropped."""
@@ -381,6 +401,7 @@ class Proof:
             self.python,
             languages_visible=self.languages_visible,
             docstrings=self.docstrings,
+            rendered=self.rendered(doc.rel),
         )
         self.pages[doc.rel] = (doc, result)
         return without(doc, result.dropped)
