@@ -157,3 +157,17 @@ class Gen(BasePlugin):
     )
     result = build(root)
     assert result.returncode == 0, result.stderr
+
+
+def test_pages_defining_only_external_references_or_footnotes_are_not_read_again() -> None:
+    from docgates.mkdocs_plugins.links import may_define_internal
+
+    external = "See [PyPI][p].\n\n[p]: https://pypi.org\n[q]:\n    <https://example.com>\n"
+    assert not may_define_internal(external)
+    # a footnote is no reference link, while the footnotes extension is on
+    assert not may_define_internal("Text[^1].\n\n[^1]: A note.\n", footnotes=True)
+    assert may_define_internal("Text[^1].\n\n[^1]: A note.\n", footnotes=False)
+    # a definition whose target is a page, a path, an anchor or on the next line is read
+    for target in ("other.md", "/abs/", "#anchor", "\n    other.md", ""):
+        assert may_define_internal(f"[p]: https://pypi.org\n[x]: {target}\n")
+    assert not may_define_internal("No references here.\n")

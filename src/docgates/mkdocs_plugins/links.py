@@ -133,6 +133,7 @@ class LinksPlugin(GatePlugin):
         assert self.site is not None
         outgoing: dict[str, set[str]] = {}
         suspects: set[Path] = set()
+        footnotes = self.engine.project.markdown.footnotes
         for path, uri in self.pages.items():
             built = self.built.get(uri)
             if built is None:  # not rendered (excluded): nothing to report on
@@ -141,7 +142,8 @@ class LinksPlugin(GatePlugin):
             with on_page(rel):
                 suspect, into = link_problems(uri, built, self.site, self.ids)
             outgoing[rel] = into
-            if suspect or external or "]:" in texts[path].markdown:
+            markdown = texts[path].markdown
+            if suspect or external or may_define_internal(markdown, footnotes=footnotes):
                 suspects.add(path)
         return outgoing, suspects
 
@@ -186,6 +188,29 @@ class LinksPlugin(GatePlugin):
             "raw": raw,
         }
         return self.engine.finish([f for found in raw.values() for f in found])
+
+
+_SCHEMES = ("http://", "https://", "mailto:", "ftp://", "ftps://", "<http://", "<https://")
+
+
+def may_define_internal(markdown: str, *, footnotes: bool = False) -> bool:
+    """Whether the page may define a reference link to a page or file of the site.
+
+    The built HTML shows the references a page uses, not the ones it only defines; those are
+    checked from source. A page needs that only when some ``]:`` in it is followed by
+    something other than an absolute URL (which the links gate does not judge), leaving out
+    footnote definitions (``[^1]:``) when the footnotes extension is on: a cheap,
+    conservative filter, never a reading of the definitions themselves.
+    """
+    at = markdown.find("]:")
+    while at != -1:
+        rest = markdown[at + 2 : at + 200].lstrip()
+        start = markdown.rfind("[", max(markdown.rfind("\n", 0, at), 0), at)
+        footnote = footnotes and start != -1 and markdown.startswith("[^", start)
+        if not footnote and not rest.startswith(_SCHEMES):
+            return True
+        at = markdown.find("]:", at + 2)
+    return False
 
 
 def _digest(text: str) -> str:
