@@ -35,7 +35,9 @@ def test_an_alias_bomb_in_mkdocs_yml_is_a_config_error_at_once(make_project: Mak
     started = time.monotonic()
     with pytest.raises(ConfigError) as caught:
         load_project(root)
-    assert time.monotonic() - started < 2
+    assert (
+        time.monotonic() - started < 10
+    )  # a hang guard (expanding it takes minutes), not a timing test
     assert str(caught.value) == (
         "mkdocs.yml:9: aliases of the anchor on this line would expand the YAML by 11,434,275 "
         "values (at most 100,000 are read): not read"
@@ -154,7 +156,9 @@ def test_deeply_nested_front_matter_is_text_at_once(make_project: MakeProject) -
     root = make_project({"docs/index.md": page})
     started = time.monotonic()
     report = run(root, ("code",))
-    assert time.monotonic() - started < 5
+    assert (
+        time.monotonic() - started < 15
+    )  # a hang guard (PyYAML alone takes minutes), not a timing test
     assert report.stats.python_blocks == 1
 
 
@@ -179,7 +183,9 @@ def test_an_alias_bomb_in_a_nav_file_is_a_config_error_at_once(
     started = time.monotonic()
     with pytest.raises(ConfigError) as caught:
         run(root, ("structure",))
-    assert time.monotonic() - started < 2
+    assert (
+        time.monotonic() - started < 10
+    )  # a hang guard (expanding it takes minutes), not a timing test
     assert str(caught.value) == (
         f"{nav_file}:9: aliases of the anchor on this line would expand the YAML by "
         "11,434,275 values (at most 100,000 are read): not read"
