@@ -421,3 +421,17 @@ def test_a_comment_inside_a_markdown_block_is_a_raw_block_of_its_own() -> None:
     </div>
     """
     assert outcome(page, "html").in_code == (1,)
+
+
+def test_backticks_pair_as_python_markdown_pairs_them() -> None:
+    # Without superfences a nested fence line is paragraph text. Python-Markdown pairs the
+    # last backtick of its run with the next one, so the "code" on the next line is a link;
+    # CommonMark (markdown-it-py) reads the same line as inline code.
+    page = """\
+    1. Item
+
+        ````
+        Code `[a link](c.md)` here.
+    """
+    assert outcome(page, "fenced").links == ("c.md",)
+    assert outcome("Code `[not a link](c.md)` here.\n", "fenced").links == ()

@@ -457,7 +457,11 @@ class DocumentBuilder:
         s = content.s
         if "[" not in s and "<" not in s:
             return  # no link, image, footnote reference, autolink or raw HTML can start here
-        tokens = parse_inline(content.s, self.settings, env)
+        if "`" in s:
+            # Code spans as Python-Markdown pairs its backticks (CommonMark pairs them
+            # differently after a run that closes nothing, such as a fence line in a paragraph).
+            s = _code_spans_masked(s)
+        tokens = parse_inline(s, self.settings, env)
         if not any(child.type in _INLINE_WANTED for child in tokens):
             return  # most inline text: no links
         mapper = _InlineMapper(doc.source, content)
@@ -472,11 +476,11 @@ class DocumentBuilder:
                 else:
                     kind = "autolink" if child.markup == "autolink" else "link"
                 end = (child.meta or {}).get("end")
-                if kind == "autolink" or (end is not None and content.s[end - 1] == ")"):
+                if kind == "autolink" or (end is not None and s[end - 1] == ")"):
                     reference = None  # '[text](url)' ends with ')', '[text][label]' with ']'
                 else:
                     if state is None:
-                        state = StateInline(content.s, make_parser(self.settings), {}, [])
+                        state = StateInline(s, make_parser(self.settings), {}, [])
                     reference = _reference_label(state, pos)
                 doc.links.append(Link(kind, target, mapper.span(pos), reference=reference))
                 self._inline_attrs(doc, tokens, number, mapper, pos, target)
@@ -770,6 +774,24 @@ class _Walker:
         span = doc.source.span(start, column)
         index = int(node.meta.get("index", 1))
         doc.tabs.append(Tab(title, span, int(node.meta.get("set", 1)), index, heading))
+
+
+def _code_spans_masked(text: str) -> str:
+    """``text`` with Python-Markdown's code spans (its ``BACKTICK_RE``, taken left to right
+    before any other inline pattern) blanked out, and the backticks they leave unpaired too,
+    so that markdown-it-py finds links only where Python-Markdown does; offsets are kept."""
+    pieces: list[str] = []
+    last = 0
+    for match in _BACKTICK.finditer(text):
+        if match.group(2) is None:
+            continue  # escaped backslashes before a backtick run
+        pieces += [
+            text[last : match.start()].replace("`", " "),
+            " " * (match.end() - match.start()),
+        ]
+        last = match.end()
+    pieces.append(text[last:].replace("`", " "))
+    return "".join(pieces)
 
 
 def _inline_comments(text: str, *, code_spans: bool = True) -> list[tuple[int, int]]:
