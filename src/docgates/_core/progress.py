@@ -12,7 +12,6 @@ while it waits (:func:`pass_on`).
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -47,6 +46,8 @@ class SharedCount(Progress):
     """What a forked child reports: a count (and the last item's index) in shared memory."""
 
     def __init__(self) -> None:
+        import multiprocessing  # only where pages are checked in forked workers
+
         context = multiprocessing.get_context("fork")
         self.done: Any = context.Value("i", 0)
         self.last: Any = context.Value("i", -1)
