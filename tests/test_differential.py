@@ -50,9 +50,11 @@ PROFILE = settings(
     suppress_health_check=list(HealthCheck),
 )
 
-#: Constructs whose disagreements are documented as known limits (docs/gates/code.md).
-#: Empty: every construct the generator writes agrees.
-KNOWN_LIMITS: frozenset[str] = frozenset()
+#: Constructs whose disagreements are documented as known limits (docs/gates/code.md):
+#: a ``<div markdown>`` nested four or more columns deeper than the md_in_html block holding
+#: it (under an admonition whose content is indented by two, say), where md_in_html's
+#: extractor decides by its own open-element state whether the tag opens an element.
+KNOWN_LIMITS: frozenset[str] = frozenset({"html:nested-indented"})
 
 
 def agree(tree: list, config: str) -> None:
