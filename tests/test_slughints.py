@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,16 @@ def test_same_hints_as_a_full_scan_on_a_generated_site() -> None:
     queries = [q for name in rng.sample(names, 60) for q in slips(rng, name)]
     differ = [q for q in queries if index.best(q, 0.8) != scan(q, names, 0.8)]
     assert differ == []
+
+
+def test_the_quick_bound_is_difflibs() -> None:
+
+    rng = random.Random(7)
+    letters = "abcde-/._xyzé"
+    names = ["".join(rng.choice(letters) for _ in range(rng.randint(0, 20))) for _ in range(300)]
+    index = CloseMatches(names)
+    for _ in range(3000):
+        name = rng.choice(names)
+        word = "".join(rng.choice(letters) for _ in range(rng.randint(0, 20)))
+        expected = difflib.SequenceMatcher(None, name, word).quick_ratio()
+        assert index._quick_ratio(name, word, Counter(word)) == expected

@@ -112,6 +112,7 @@ class CloseMatches:
                 self._grams.setdefault(gram, []).append(index)
             self._basenames.setdefault(_basename(name), []).append(index)
         self._memo: dict[tuple[str, float], str | None] = {}
+        self._counts: dict[str, Counter[str]] = {}
 
     def __len__(self) -> int:
         return len(self.names)
@@ -142,18 +143,39 @@ class CloseMatches:
             counts[index] += 1
         return [self.names[i] for i, _ in counts.most_common(self.CANDIDATES)]
 
+    def _quick_ratio(self, name: str, word: str, word_counts: dict[str, int]) -> float:
+        """``SequenceMatcher(None, name, word).quick_ratio()``, from each name's character
+        counts (made once per name, not once per comparison)."""
+        counts = self._counts.get(name)
+        if counts is None:
+            counts = self._counts[name] = Counter(name)
+        matches = 0
+        for char, count in counts.items():
+            theirs = word_counts.get(char)
+            if theirs:
+                matches += count if count < theirs else theirs
+        length = len(name) + len(word)
+        return 2.0 * matches / length if length else 1.0
+
     def _best(self, word: str, cutoff: float) -> str | None:
         matcher = difflib.SequenceMatcher()
         matcher.set_seq2(word)
+        word_counts = Counter(word)
         best: tuple[float, str] | None = None
         for name in self.candidates(word):
             matcher.set_seq1(name)
             floor = cutoff if best is None else best[0]
             # The bounds first, as get_close_matches does; a tie goes to the larger name.
             if best is not None and name < best[1]:
-                if matcher.real_quick_ratio() <= floor or matcher.quick_ratio() <= floor:
+                if (
+                    matcher.real_quick_ratio() <= floor
+                    or self._quick_ratio(name, word, word_counts) <= floor
+                ):
                     continue
-            elif matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            elif (
+                matcher.real_quick_ratio() < floor
+                or self._quick_ratio(name, word, word_counts) < floor
+            ):
                 continue
             score = matcher.ratio()
             if score >= cutoff and (best is None or (score, name) > best):

@@ -163,6 +163,7 @@ class LinkChecker:
         if not self.site_path.endswith("/"):
             self.site_path += "/"
         self._paths: CloseMatches | None = None
+        self._resolved: dict[tuple[str, str], str] = {}
         self._urls: CloseMatches | None = None
 
     def check(self, doc: Document) -> list[Finding]:
@@ -217,11 +218,19 @@ class LinkChecker:
             return self.by_url(page, path, fragment, link, image, raw_html=True)
         # MkDocs first looks the path up among the source files (and rewrites the link);
         # a path with no extension that is not a file is left as is for the browser.
-        uri = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
-        uri = self.site.localize(uri, page)
+        uri = self.site.localize(self._joined(page, path), page)
         if not self.site.exists(uri) and not posixpath.splitext(path.rstrip("/"))[1]:
             return self.by_url(page, path, fragment, link, image, raw_html=False)
         return self.resolved(page, uri, fragment, link, image)
+
+    def _joined(self, page: str, path: str) -> str:
+        """``path`` resolved against page ``page``'s folder (pages of one folder link the
+        same paths again and again: each is resolved once)."""
+        key = (posixpath.dirname(page), path)
+        joined = self._resolved.get(key)
+        if joined is None:
+            joined = self._resolved[key] = posixpath.normpath(posixpath.join(*key))
+        return joined
 
     def resolved(
         self, page: str, uri: str, fragment: str, link: Link, image: bool
