@@ -15,7 +15,9 @@ Each project is planted with the defects its own plugins make hard to see:
   ```` ```py ```` into the fence's title and fills ``{{ version }}``): a block that is Python
   only once the hook ran gives no finding, a real error beside it on the same page does.
 
-Syntax errors in docstring examples are the docstring check's (tests/test_docstrings*.py).
+- watchfiles (mkdocstrings renders ``::: watchfiles.watch``): a syntax error in the example of
+  ``watch()``'s docstring, found at its line of ``watchfiles/main.py``
+  (tests/test_docstrings.py has the docstring check's own cases).
 
 The builds use each project's pinned requirements (a venv per project, see
 ``tests/corpus_build.py``) and this checkout's docgates. Skipped when ../shared is absent.
@@ -168,6 +170,23 @@ def plant_hook(root: Path) -> Planted:
     )
 
 
+def plant_docstring(root: Path) -> Planted:
+    # watch()'s docstring example, rendered by mkdocstrings on docs/api/watch.md, loses the
+    # colon of its for statement: a syntax error at that line of the .py file.
+    module = "watchfiles/main.py"
+    path = root / module
+    lines = path.read_text(encoding="utf-8").split("\n")
+    marker = "    for changes in watch('./first/dir', './second/dir', raise_interrupt=False):"
+    index = lines.index(marker)
+    lines[index] = marker[:-1]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return Planted(
+        expected={(module, index + 1, "code/syntax-error")},
+        files={module},
+        whole_site=("code/",),
+    )
+
+
 PLANTS: dict[str, tuple[str, str, Callable[[Path], Planted]]] = {
     "macros": ("pipx", "mkdocs.yml", plant_pipx),
     "blog": ("warehouse", "docs/mkdocs-blog.yml", plant_blog),
@@ -175,6 +194,7 @@ PLANTS: dict[str, tuple[str, str, Callable[[Path], Planted]]] = {
     "literate-nav": ("mkdocstrings-python", "mkdocs.yml", plant_literate_nav),
     "awesome-nav": ("mkdocs-awesome-nav", "mkdocs.yml", plant_awesome_nav),
     "hooks": ("watchfiles", "mkdocs.yml", plant_hook),
+    "docstrings": ("watchfiles", "mkdocs.yml", plant_docstring),
 }
 
 _LINE = re.compile(
