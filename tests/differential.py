@@ -600,7 +600,7 @@ class Renderer:
             return
         if kind == "html":
             outer = self.html_prefixes[-1] if self.html_prefixes else None
-            if outer is not None and len(prefix.expandtabs(4)) - len(outer.expandtabs(4)) >= 4:
+            if outer is not None and len(prefix.expandtabs(4)) >= 4:
                 # A known limit (docs/gates/code.md): md_in_html's extractor state decides.
                 page.constructs.add("html:nested-indented")
             page.add(f'{prefix}<div markdown="1" class="m{n}x">')

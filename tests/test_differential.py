@@ -51,8 +51,8 @@ PROFILE = settings(
 )
 
 #: Constructs whose disagreements are documented as known limits (docs/gates/code.md):
-#: a ``<div markdown>`` nested four or more columns deeper than the md_in_html block holding
-#: it (under an admonition whose content is indented by two, say), where md_in_html's
+#: a ``<div markdown>`` indented by four or more inside an md_in_html block (under an
+#: admonition whose content is indented by two, say: not at a line start), where md_in_html's
 #: extractor decides by its own open-element state whether the tag opens an element.
 KNOWN_LIMITS: frozenset[str] = frozenset({"html:nested-indented"})
 
@@ -437,3 +437,26 @@ def test_backticks_pair_as_python_markdown_pairs_them() -> None:
     """
     assert outcome(page, "fenced").links == ("c.md",)
     assert outcome("Code `[not a link](c.md)` here.\n", "fenced").links == ()
+
+
+def test_a_markdown_block_inside_another_is_parsed_whatever_its_indentation() -> None:
+    # md_in_html parses a markdown element nested in another as one of its children, even
+    # when it is indented (here by two, after an admonition whose content is not indented
+    # by four, so it is not in the admonition).
+    page = """\
+    <div markdown="1">
+
+    !!! warning
+
+      <div markdown="1">
+
+          y = 1  # m1x
+
+      [a link](f.md)
+
+      </div>
+
+    </div>
+    """
+    found = outcome(page, "html")
+    assert (found.in_code, found.links) == ((1,), ("f.md",))

@@ -193,7 +193,7 @@ def _reverter(fences: dict[int, Fence]) -> Any:
 
 
 def _html_blocks(
-    text: Text, md_in_html: bool, counter: list[int]
+    text: Text, md_in_html: bool, counter: list[int], nested: bool = False
 ) -> tuple[Text, dict[int, RawHtml]]:
     """Set aside raw HTML blocks that start a line: comments, and block-level elements to
     their closing tag (the HTML preprocessor does this before any block is parsed)."""
@@ -257,9 +257,10 @@ def _html_blocks(
         if md_in_html and markdown and end > index:
             # md_in_html's extractor goes on inside the element: comments and tags there are
             # raw blocks of their own, on the same rules.
-            inner, nested = _html_blocks(Text.join("\n", lines[index + 1 : end]), True, counter)
+            content = Text.join("\n", lines[index + 1 : end])
+            inner, inside = _html_blocks(content, True, counter, nested=True)
             raw.inner = inner
-            found.update(nested)
+            found.update(inside)
         # Where the placeholder goes, as Python-Markdown's HTML extractor writes it: the
         # spaces before the tag stay in the text. A comment (and a md_in_html element) then
         # sits on that line, after them, and only a tag in column 0 after a paragraph's line
@@ -267,6 +268,10 @@ def _html_blocks(
         # indented one stays in the paragraph (or list item) it follows, and an indented
         # md_in_html element does not start a block and is not parsed as Markdown.
         indent = line.s[: len(line.s) - len(line.s.lstrip(" "))]
+        if nested and raw.inner is not None:
+            # A markdown element inside another is one of its children: md_in_html parses
+            # it wherever it sits, its indentation aside.
+            indent = ""
         if tag is None or raw.inner is not None:
             if not indent and out and out[-1].s:
                 out.append(Text.synthetic("", line.row))
