@@ -269,8 +269,9 @@ def compare(page: Page, config: str) -> list[str]:
     signal.alarm(10)
     try:
         theirs = oracle(page.text, config, page.markers)
-    except (RuntimeError, TimeoutError) as exc:
-        # footnotes: "OrderedDict mutated during iteration"; nested /// blocks that
+    except (RuntimeError, TimeoutError, TypeError) as exc:
+        # footnotes: "OrderedDict mutated during iteration" or a TypeError on a definition
+        # with no text of its own (makeFootnotesDiv); nested /// blocks that
         # Python-Markdown re-parses without end (docgates gives such a page up as well).
         raise RendererFailed(str(exc)) from exc
     finally:

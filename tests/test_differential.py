@@ -460,3 +460,13 @@ def test_a_markdown_block_inside_another_is_parsed_whatever_its_indentation() ->
     """
     found = outcome(page, "html")
     assert (found.in_code, found.links) == ((1,), ("f.md",))
+
+
+def test_an_inline_html_block_reads_its_text_as_one_with_its_fences_put_back() -> None:
+    # `/// html | p` is inline: its pieces are one text (a code span runs across the blank
+    # line) and a fence in it is put back as text, whose links are links.
+    spans = outcome("/// html | p\n\nText `a\n\n[b](c.md)` more\n///\n")
+    fenced = outcome(
+        '/// html | p\n```python title="a.py"\n ```\n      In [the note](g.md).\n```\n'
+    )
+    assert (spans.links, fenced.links, fenced.code) == ((), ("g.md",), ())

@@ -652,10 +652,13 @@ class _Walker:
         else:
             if node.text is not None:
                 self.text(node.text, containers, paragraph=tag == "p")
-            for raw in node.meta.get("raw_text", ()):
-                if not node.meta.get("atomic"):
-                    self.text(raw, containers, paragraph=False, fences=False)
-                elif "\x02" in raw.s:
+            raws = node.meta.get("raw_text", ())
+            if raws and not node.meta.get("atomic"):
+                # An inline-mode ``/// html`` block's pieces are one text for the inline
+                # parser (a code span may run across its blank lines).
+                self.text(Text.join("\n\n", raws), containers, paragraph=False, fences=False)
+            for raw in raws if node.meta.get("atomic") else ():
+                if "\x02" in raw.s:
                     self.atomic(raw, containers)
             for child in node.children:
                 self.node(child, containers, path)
@@ -684,10 +687,18 @@ class _Walker:
             last = 0
             hidden = _inline_comments(s) if "<!--" in s else []
             for match in _PLACEHOLDER.finditer(s):
-                pieces += [
-                    text[last : match.start()],
-                    Text(" " * (match.end() - match.start()), ()),
-                ]
+                fence = None if fences else self.parsed.fences.get(int(match.group(1)))
+                if fence is not None and fence.original:
+                    # Put back as text (pymdownx.blocks' inline mode): its source is read.
+                    first, *rest = fence.original
+                    put_back = [Text(first[0].lstrip(" >"), ((0, first[1], fence.column),))]
+                    put_back += [Text(line, ((0, row, 0),)) for line, row in rest]
+                    pieces += [text[last : match.start()], Text.join("\n", put_back)]
+                else:
+                    pieces += [
+                        text[last : match.start()],
+                        Text(" " * (match.end() - match.start()), ()),
+                    ]
                 last = match.end()
                 # A fence inside an inline comment (``<!--`` opened in a paragraph, a list
                 # item's or an admonition's text) is rendered into the comment: not on the page.
