@@ -470,3 +470,15 @@ def test_an_inline_html_block_reads_its_text_as_one_with_its_fences_put_back() -
         '/// html | p\n```python title="a.py"\n ```\n      In [the note](g.md).\n```\n'
     )
     assert (spans.links, fenced.links, fenced.code) == ((), ("g.md",), ())
+
+
+def test_a_deeply_indented_markdown_block_inside_another_is_reported_unchecked() -> None:
+    # The known limit: docgates says it cannot tell, at the tag's line, rather than guess.
+    page = (
+        '<div markdown="1">\n\n!!! warning\n\n'
+        '    <div markdown="1">\n\n    x\n\n    </div>\n\n</div>\n'
+    )
+    _, doc = model(page, "html")
+    assert [(f.rule, f.line) for f in doc.findings] == [("code/unchecked-block", 5)]
+    _, doc = model(page.replace("    <div", "  <div"), "html")
+    assert doc.findings == []

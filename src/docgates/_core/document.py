@@ -373,6 +373,20 @@ class DocumentBuilder:
             )
             return doc
         _Walker(self, doc, parsed).run()
+        for row in parsed.undecided:
+            doc.findings.append(
+                findings.make(
+                    "code/unchecked-block",
+                    doc.source.path,
+                    row + 1,
+                    1,
+                    "a markdown block indented by four or more inside another one: only "
+                    "Python-Markdown's HTML parser decides whether it opens an element or is "
+                    "text, so the code blocks after it may not be checked as MkDocs shows them",
+                    hint="Indent it as its container needs, or build the site with the docgates "
+                    "plugins: they check what MkDocs rendered.",
+                )
+            )
         return doc
 
     # -- pieces the walker makes ---------------------------------------------------------------

@@ -23,6 +23,9 @@ from .tree import Node
 
 _HTML_START = lazy(r"^[ ]{0,3}<(?P<tag>[A-Za-z][\w-]*)(?P<attrs>(?:\s[^>]*)?)/?>|^[ ]{0,3}<!--")
 _MARKDOWN_ATTR = lazy(r"""\smarkdown(?:\s*=\s*(?:"[^"]*"|'[^']*'|\S+))?""")
+#: A markdown block tag indented by four or more inside a md_in_html block: whether it opens an
+#: element is md_in_html's parser state's call (a known limit, docs/gates/code.md).
+_DEEP_MARKDOWN_TAG = lazy(r"^[ ]{4,}<[A-Za-z][\w-]*\s[^>]*\bmarkdown\b")
 _PLACEHOLDER_AT = lazy(r"\x02wzxhzdk:(\d+)\x03")
 _FOOTNOTE = lazy(r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$", 8)  # re.MULTILINE
 
@@ -47,6 +50,8 @@ class Parsed:
     references: list[tuple[str, str, Text]] = field(default_factory=list)
     footnotes: dict[str, Node] = field(default_factory=dict)
     footnote_labels: list[str] = field(default_factory=list)
+    undecided: list[int] = field(default_factory=list)
+    """Rows of tags only Python-Markdown's md_in_html parser state decides (a known limit)."""
     """Every defined label, the unrendered nested ones too (references to them resolve)."""
 
 
@@ -193,12 +198,18 @@ def _reverter(fences: dict[int, Fence]) -> Any:
 
 
 def _html_blocks(
-    text: Text, md_in_html: bool, counter: list[int], nested: bool = False
+    text: Text,
+    md_in_html: bool,
+    counter: list[int],
+    nested: bool = False,
+    undecided: list[int] | None = None,
 ) -> tuple[Text, dict[int, RawHtml]]:
     """Set aside raw HTML blocks that start a line: comments, and block-level elements to
     their closing tag (the HTML preprocessor does this before any block is parsed)."""
     if "<" not in text.s:
         return text, {}
+    if undecided is None:
+        undecided = []
     lines = text.lines()
     out: list[Text] = []
     found: dict[int, RawHtml] = {}
@@ -258,7 +269,10 @@ def _html_blocks(
             # md_in_html's extractor goes on inside the element: comments and tags there are
             # raw blocks of their own, on the same rules.
             content = Text.join("\n", lines[index + 1 : end])
-            inner, inside = _html_blocks(content, True, counter, nested=True)
+            for row_text in content.lines():
+                if _DEEP_MARKDOWN_TAG.match(row_text.s):
+                    undecided.append(row_text.row)
+            inner, inside = _html_blocks(content, True, counter, True, undecided)
             raw.inner = inner
             found.update(inside)
         # Where the placeholder goes, as Python-Markdown's HTML extractor writes it: the
@@ -302,7 +316,8 @@ def parse_page(text: str, settings: Any) -> Parsed:
         from .fences import FenceResult
 
         result = FenceResult(Text.of_lines(lines), {}, [])
-    body, html = _html_blocks(result.text, settings.md_in_html, counter)
+    undecided: list[int] = []
+    body, html = _html_blocks(result.text, settings.md_in_html, counter, False, undecided)
     parser = build_parser(settings, result.fences if settings.superfences else None)
     try:
         parser.budget = WORK_PER_LINE * (len(lines) + 10)
@@ -310,6 +325,7 @@ def parse_page(text: str, settings: Any) -> Parsed:
             parser.register(_MarkdownInHtml(parser, html), 105)
         root = parser.parse_document(body)
         parsed = Parsed(root, result.fences, result.notes, html)
+        parsed.undecided = sorted(set(undecided))
         # The footnotes tree processor parses each definition under a surrogate <div> (not its
         # <li>: list processors treat an <li> parent specially). Definitions found while doing so
         # are not rendered: it only walks the definitions the page's own blocks made.
