@@ -165,6 +165,7 @@ def test_no_credentials_or_query_secrets_are_stored(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         stored = sorted(row[0] for row in db.execute("SELECT url FROM outcomes"))
         finals = sorted(str(row[0]) for row in db.execute("SELECT final_url FROM outcomes"))
+    db.close()
     assert stored == [
         "https://a.example/private",
         "https://b.example/repo",

@@ -134,7 +134,9 @@ def test_credentials_in_urls_are_never_shown(
     assert any("s3cret" in r.url for r in transport.requests)  # the request is as written
     outputs = [formatter(fmt)(report) for fmt in FORMATS]
     outputs += seen
-    outputs.append(json.dumps(sqlite3.connect(cache).execute("SELECT * FROM outcomes").fetchall()))
+    db = sqlite3.connect(cache)
+    outputs.append(json.dumps(db.execute("SELECT * FROM outcomes").fetchall()))
+    db.close()
     for text in outputs:
         for secret in SECRETS:
             assert secret not in text, (secret, text[:500])
