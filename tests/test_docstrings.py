@@ -360,7 +360,25 @@ def test_the_cli_reports_the_py_line_and_fails(
 # -- inside the MkDocs build --------------------------------------------------------------------
 
 
+def _mkdocstrings_renders() -> str | None:
+    """Why the installed mkdocstrings cannot render here, or None. On Python 3.10 pip picks
+    mkdocstrings 1.0.6, whose Highlighter does not pass ``md`` to pymdown-extensions'
+    Highlight: every ``:::`` page fails to build, with or without docgates."""
+    from markdown import Markdown
+
+    try:
+        from mkdocstrings._internal.handlers.rendering import Highlighter
+
+        Highlighter(Markdown())
+    except ImportError:
+        return None  # another layout: let the build say
+    except TypeError as error:
+        return f"this mkdocstrings cannot render with this pymdown-extensions: {error}"
+    return None
+
+
 @pytest.mark.slow
+@pytest.mark.skipif(_mkdocstrings_renders() is not None, reason=str(_mkdocstrings_renders()))
 def test_mkdocs_build_reports_the_example_at_its_line_once(make_project: MakeProject) -> None:
     module = GOOD.replace(">>> double(3)", ">>> double(3") + textwrap.dedent(
         '''
