@@ -377,8 +377,11 @@ def _mkdocstrings_renders() -> str | None:
     return None
 
 
+CANNOT_RENDER = _mkdocstrings_renders()
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(_mkdocstrings_renders() is not None, reason=str(_mkdocstrings_renders()))
+@pytest.mark.skipif(CANNOT_RENDER is not None, reason=str(CANNOT_RENDER))
 def test_mkdocs_build_reports_the_example_at_its_line_once(make_project: MakeProject) -> None:
     module = GOOD.replace(">>> double(3)", ">>> double(3") + textwrap.dedent(
         '''
