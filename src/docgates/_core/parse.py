@@ -197,6 +197,10 @@ class _Destination:
         self.str = ""
 
 
+#: A URL with no scheme or host that markdown-it's normalizeLink leaves as it is: only the
+#: characters mdurl's encode keeps, and escapes already made.
+_PLAIN_URL = re.compile(r"(?:[A-Za-z0-9\-_.~/#?=&+,;!*'()@$]|%[0-9A-Fa-f]{2})*")
+
 _DESTINATION_STOP = re.compile(r"[\x00-\x20\x7f\\()]")
 
 
@@ -268,8 +272,17 @@ def make_parser(settings: ParserSettings, *, shortcuts: bool = True) -> Markdown
         ruler.at(name, _positioned(original))
     if not shortcuts:
         return md
-    # A site links to the same targets from page after page: normalize each once.
-    md.normalizeLink = lru_cache(maxsize=1 << 16)(md.normalizeLink)  # type: ignore[method-assign]
+    # A site links to the same targets from page after page: normalize each once; most are
+    # relative paths that markdown-it's normalizeLink (mdurl's parse, format and percent-
+    # encoding) returns as they are.
+    normalize = md.normalizeLink
+
+    def normalize_link(url: str) -> str:
+        if ":" not in url and not url.startswith("//") and _PLAIN_URL.fullmatch(url):
+            return url
+        return normalize(url)
+
+    md.normalizeLink = lru_cache(maxsize=1 << 16)(normalize_link)  # type: ignore[method-assign]
     md.helpers = SimpleNamespace(  # type: ignore[assignment]
         parseLinkLabel=helpers.parseLinkLabel,
         parseLinkDestination=_link_destination,

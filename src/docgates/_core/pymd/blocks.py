@@ -209,7 +209,7 @@ class BlockQuote(Processor):
     RE = lazy(r"(^|\n)[ ]{0,3}>[ ]?(.*)")
 
     def test(self, parent: Node, block: Text) -> bool:
-        return bool(self.RE.search(block.s)) and not self.parser.too_deep()
+        return ">" in block.s and bool(self.RE.search(block.s)) and not self.parser.too_deep()
 
     def run(self, parent: Node, blocks: list[Text]) -> None:
         block = blocks.pop(0)
@@ -328,7 +328,10 @@ class SetextHeader(Processor):
     RE = lazy(r"^.*?\n(?:=+|-+)[ ]*(\n|$)", re.MULTILINE)
 
     def test(self, parent: Node, block: Text) -> bool:
-        return bool(self.RE.match(block.s))
+        # The underline starts the second line: the first test needs no pattern.
+        s = block.s
+        second = s.find("\n") + 1
+        return second > 0 and s[second : second + 1] in ("=", "-") and bool(self.RE.match(s))
 
     def run(self, parent: Node, blocks: list[Text]) -> None:
         lines = blocks.pop(0).lines()

@@ -76,6 +76,8 @@ class Container(Processor):
     def test(self, parent: Node, block: Text) -> bool:
         if self.start(block) is not None:
             return not self.parser.too_deep()
+        if self.current is None and not block.startswith(" " * TAB):
+            return False  # what parse_content finds for a block not indented: nothing to fill
         return self.parse_content(parent, block)[0] is not None and not self.parser.too_deep()
 
     def open(self, parent: Node, match: object, row: int) -> Node:
