@@ -59,6 +59,7 @@ _PLACEHOLDER = lazy(r"\x02wzxhzdk:(\d+)\x03")
 #: code spans are taken first (a comment cannot start or end inside one).
 _INLINE_COMMENT = lazy(r"<!--(?:(?!<!--|-->).)*-->", re.DOTALL)
 _BACKTICK = lazy(r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)(`+)(.+?)(?<!`)\2(?!`))", re.DOTALL)
+_BACKTICK_START = lazy(r"[\\`]")
 _CODEHILITE_HEADER = lazy(
     r"^(?:(?:::+)|(?P<shebang>#!))(?P<path>(?:/\w+)*[/ ])?(?P<lang>[\w#.+-]*)\s*$"
 )
@@ -806,15 +807,21 @@ def _code_spans_masked(text: str) -> str:
     before any other inline pattern) blanked out, and the backticks they leave unpaired too,
     so that markdown-it-py finds links only where Python-Markdown does; offsets are kept."""
     pieces: list[str] = []
-    last = 0
-    for match in _BACKTICK.finditer(text):
+    last = pos = 0
+    # The pattern can only match at a backslash or a backtick: it is tried there alone (as
+    # finditer would find it; its lookbehinds still see the text before), not at every offset.
+    search, match_at = _BACKTICK_START.search, _BACKTICK.match
+    while (found := search(text, pos)) is not None:
+        at = found.start()
+        match = match_at(text, at)
+        if match is None:
+            pos = at + 1
+            continue
+        pos = match.end()
         if match.group(2) is None:
             continue  # escaped backslashes before a backtick run
-        pieces += [
-            text[last : match.start()].replace("`", " "),
-            " " * (match.end() - match.start()),
-        ]
-        last = match.end()
+        pieces += [text[last:at].replace("`", " "), " " * (pos - at)]
+        last = pos
     pieces.append(text[last:].replace("`", " "))
     return "".join(pieces)
 

@@ -164,6 +164,7 @@ class LinkChecker:
             self.site_path += "/"
         self._paths: CloseMatches | None = None
         self._resolved: dict[tuple[str, str], str] = {}
+        self._parts: dict[str, tuple[bool, str, str]] = {}
         self._urls: CloseMatches | None = None
 
     def check(self, doc: Document) -> list[Finding]:
@@ -203,10 +204,16 @@ class LinkChecker:
         target = link.target.strip()
         if not target or _AMP_SUBSTITUTE in target:
             return []
-        parts = split(target)
-        if parts.scheme or parts.netloc:
+        parts = self._parts.get(target)
+        if parts is None:
+            # Pages link the same targets again and again: each is split once.
+            split_target = split(target)
+            external = bool(split_target.scheme or split_target.netloc)
+            parts = (external, unquote(split_target.path), unquote(split_target.fragment))
+            self._parts[target] = parts
+        external, path, fragment = parts
+        if external:
             return []  # external: the external check's business
-        path, fragment = unquote(parts.path), unquote(parts.fragment)
         image = link.kind in ("image", "html-image")
         if not path:
             if fragment and self.settings.anchors and link.kind not in ("html-image",):
