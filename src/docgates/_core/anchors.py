@@ -165,10 +165,20 @@ def plain_text(markdown: str, *, emoji: bool = False) -> str:
     return _plain_text(markdown, emoji)
 
 
+_MARKUP = re.compile(r"[\\`*_\[\]!<&\n\r]")
+
+
 @lru_cache(maxsize=4096)  # headings repeat across a site ('Examples', 'Options', ...)
 def _plain_text(markdown: str, emoji: bool) -> str:
     if emoji:
         markdown = _EMOJI.sub("", markdown)
+    if not _MARKUP.search(markdown):
+        # No character an inline rule of CommonMark starts at: one text token, as it is.
+        return " ".join(markdown.split())
+    return _parsed_plain_text(markdown)
+
+
+def _parsed_plain_text(markdown: str) -> str:
     tokens = _inline_parser().parseInline(markdown)
     parts: list[str] = []
     for token in tokens:

@@ -14,7 +14,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
-from itertools import chain
 
 from .anchors import (
     AnchorBuilder,
@@ -113,6 +112,8 @@ class CloseMatches:
             self._basenames.setdefault(_basename(name), []).append(index)
         self._memo: dict[tuple[str, float], str | None] = {}
         self._counts: dict[str, Counter[str]] = {}
+        self._masks: dict[str, int] | None = None
+        self._basename_masks: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.names)
@@ -129,19 +130,71 @@ class CloseMatches:
         return self._memo[key]
 
     def candidates(self, word: str) -> list[str]:
-        """The names worth scoring for ``word``, best-ranked first."""
-        postings = sorted((p for g in _trigrams(word) if (p := self._grams.get(g))), key=len)
-        chosen: list[list[int]] = []
+        """The names worth scoring for ``word``, best-ranked first.
+
+        Each trigram's names are also a bit mask (bit ``i``: ``names[i]``); the chosen masks
+        are summed bit-sliced (``planes[k]``: bit ``k`` of each name's count), so a query
+        costs a few dozen operations on integers of one bit per name rather than a count per
+        posting. The ranking is ``Counter.most_common``'s: by count, ties in the order the
+        names first appear in the chosen postings (rarest trigram first)."""
+        grams = self._grams
+        postings = sorted((g for g in _trigrams(word) if g in grams), key=lambda g: len(grams[g]))
+        masks = self._bit_masks()
+        addends: list[int] = []
         read = 0
-        for posting in postings:
-            if chosen and read + len(posting) > self.POSTINGS:
+        for gram in postings:
+            size = len(grams[gram])
+            if addends and read + size > self.POSTINGS:
                 break
-            chosen.append(posting)
-            read += len(posting)
-        counts = Counter(chain.from_iterable(chosen))
-        for index in self._basenames.get(_basename(word), ()):
-            counts[index] += 1
-        return [self.names[i] for i, _ in counts.most_common(self.CANDIDATES)]
+            addends.append(masks[gram])
+            read += size
+        same = self._basename_masks.get(_basename(word))
+        if same is not None:
+            addends.append(same)
+        planes: list[int] = []
+        seen = 0
+        for carry in addends:
+            seen |= carry
+            for k, plane in enumerate(planes):
+                planes[k] = plane ^ carry
+                carry &= plane
+                if not carry:
+                    break
+            else:
+                if carry:
+                    planes.append(carry)
+        chosen: list[int] = []
+        want = self.CANDIDATES
+        for count in range(min(len(addends), (1 << len(planes)) - 1), 0, -1):
+            equal = seen  # the names counted exactly ``count`` times
+            for k, plane in enumerate(planes):
+                equal &= plane if count >> k & 1 else ~plane
+                if not equal:
+                    break
+            for addend in addends:
+                part = equal & addend
+                if not part:
+                    continue
+                equal ^= part
+                while part and want:
+                    low = part & -part
+                    chosen.append(low.bit_length() - 1)
+                    part ^= low
+                    want -= 1
+                if not want or not equal:
+                    break
+            if not want:
+                break
+        return [self.names[i] for i in chosen]
+
+    def _bit_masks(self) -> dict[str, int]:
+        if self._masks is None:
+            size = len(self.names)
+            self._masks = {gram: _mask(indices, size) for gram, indices in self._grams.items()}
+            self._basename_masks = {
+                name: _mask(indices, size) for name, indices in self._basenames.items()
+            }
+        return self._masks
 
     def _quick_ratio(self, name: str, word: str, word_counts: dict[str, int]) -> float:
         """``SequenceMatcher(None, name, word).quick_ratio()``, from each name's character
@@ -190,3 +243,11 @@ def _basename(name: str) -> str:
 def _trigrams(text: str) -> set[str]:
     padded = f"\x02{text}\x03"
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _mask(indices: Iterable[int], size: int) -> int:
+    """The integer whose bit ``i`` is set for each of ``indices`` (all below ``size``)."""
+    data = bytearray((size + 7) // 8)
+    for index in indices:
+        data[index >> 3] |= 1 << (index & 7)
+    return int.from_bytes(data, "little")

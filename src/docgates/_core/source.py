@@ -86,6 +86,8 @@ class Source:
 
     def span(self, index: int, column: int = 0) -> Span:
         """The raw-file span of 0-based line ``index``, 0-based ``column`` of this source."""
+        if self.origins is None:  # the page as it is: its own lines
+            return Span(self.path, index + 1, max(column, 0) + 1)
         origin = self.origin(index)
         return Span(origin.path, origin.line, max(column - origin.shift, 0) + 1)
 

@@ -127,6 +127,8 @@ def scrub(text: str) -> str:
     escaped and every run of more than :data:`MAX_SHOWN` characters without a space or a
     quote cut.
     Scrubbing twice changes nothing."""
+    if len(text) <= MAX_SHOWN and "//" not in text and "=" not in text and text.isprintable():
+        return text  # no URL, no parameter, nothing to escape, no run to cut: as it is
     text = _IN_TEXT.sub(lambda m: redact(m.group(0)), text)
     text = escape(_PAIR.sub(_mask_pair, text))  # relative links have queries too
     return _LONG_RUN.sub(lambda m: cut(m.group(0)), text)

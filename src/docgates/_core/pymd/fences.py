@@ -143,6 +143,9 @@ class SuperFences:
         for row, line in enumerate(lines):
             here = (line, row, 0)
             if state is None:
+                if "```" not in line and "~~~" not in line:
+                    out.append(here)  # most lines: no fence can start here
+                    continue
                 ws_len = _PREFIX.match(line).end()  # type: ignore[union-attr]
                 if line[ws_len : ws_len + 3] not in ("```", "~~~"):
                     out.append(here)

@@ -131,10 +131,14 @@ class Text:
         return self.split("\n")
 
     def lstrip(self, chars: str | None = None) -> Text:
-        return self[len(self.s) - len(self.s.lstrip(chars)) :]
+        s = self.s
+        start = len(s) - len(s.lstrip(chars))
+        return self._cut(start, len(s)) if start else self  # immutable: no copy needed
 
     def rstrip(self, chars: str | None = None) -> Text:
-        return self[: len(self.s.rstrip(chars))]
+        s = self.s
+        stop = len(s.rstrip(chars))
+        return self._cut(0, stop) if stop < len(s) else self
 
     def strip(self, chars: str | None = None) -> Text:
         return self.lstrip(chars).rstrip(chars)
