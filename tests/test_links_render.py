@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from docgates._core import rendering
 from docgates._core.project import load_project
 from docgates._core.rendering import Renderer
 from tests.conftest import DEFAULT_CONFIG, MakeProject
@@ -70,3 +73,52 @@ def test_source_ids_can_be_chosen(make_project: MakeProject, tmp_path: Path) -> 
     report = run(root, ("links",), links={"anchor_ids": "source"})
     assert report.notices == []
     assert len(report.findings) == 1
+
+
+PAGE_WITH_CODE = """# Code
+
+```python { #the-example }
+print("a")
+```
+
+```yaml title="config.yml"
+# Not a heading
+key: value
+```
+
+```python linenums="1"
+x = 1
+```
+
+    indented = True
+"""
+
+
+@pytest.mark.parametrize(
+    "highlight",
+    [None, "  - pymdownx.highlight\n", "  - pymdownx.highlight:\n      anchor_linenums: true\n"],
+    ids=["superfences-alone", "highlight-configured", "line-anchors"],
+)
+def test_code_left_unhighlighted_gives_the_ids_highlighting_gives(
+    make_project: MakeProject, highlight: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In: fences with an id, a title and line numbers. Out: the same ids with the highlighter
+    # that lexes nothing as with Pygments; line anchors, where configured, are still there.
+    config = DEFAULT_CONFIG
+    if "pymdownx.superfences" not in config:
+        config = config.replace("  - toc:\n", "  - pymdownx.superfences\n  - toc:\n")
+    if highlight:
+        config = config.replace(
+            "  - pymdownx.superfences\n", highlight + "  - pymdownx.superfences\n"
+        )
+    root = make_project({"docs/index.md": PAGE_WITH_CODE}, config=config)
+    fast = Renderer(load_project(root)).ids(root / "docs/index.md")
+    monkeypatch.setattr(rendering, "FAST_HIGHLIGHT", False)
+    slow = Renderer(load_project(root)).ids(root / "docs/index.md")
+    assert fast == slow
+    assert fast is not None
+    assert {"code", "the-example"} <= fast
+    assert "not-a-heading" not in fast  # the titled fence is still a fence
+    assert any(i.startswith("__codelineno") for i in fast) == bool(
+        highlight and "anchor_linenums" in highlight
+    )

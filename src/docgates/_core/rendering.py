@@ -22,6 +22,7 @@ import contextlib
 import importlib
 import io
 from collections.abc import Mapping
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,61 @@ def _checked_name(markdown: Any, name: str) -> None:
         raise Unresolvable(f"'{attr}' is not a Markdown extension class")
 
 
+FAST_HIGHLIGHT = True
+"""Whether code is left unhighlighted where that changes no id (see :func:`_ids_highlighting`)."""
+
+
+def _ids_highlighting(extensions: list[str], configs: dict[str, dict[str, Any]]) -> list[Any]:
+    """``extensions``, with superfences' highlighter made one that lexes nothing where the
+    result has the same ids.
+
+    Pygments makes most of the cost of rendering a page with code, and no id: a code block's
+    own id (``{ #id }``) is put on its element by pymdownx.highlight. Only the options that
+    number lines (``line_spans``, ``line_anchors``, ``anchor_linenums``) put ids in the
+    highlighted code, and a title in ``html`` mode is the page's own HTML: those blocks are
+    highlighted as pymdownx.highlight highlights them. Fence options are read exactly as
+    before (superfences still sees Pygments on), so the same fences are fences.
+    """
+    if not FAST_HIGHLIGHT or "pymdownx.superfences" not in extensions:
+        return list(extensions)
+    try:
+        from pymdownx import highlight
+    except ImportError:  # pragma: no cover - superfences imports it
+        return list(extensions)
+    if highlight.pygments is None:  # pragma: no cover - Pygments missing: nothing to save
+        return list(extensions)
+
+    class IdsOnly(highlight.Highlight):  # type: ignore[misc]
+        def highlight(self, src: str, *args: Any, **kwargs: Any) -> Any:
+            title = kwargs.get("title")
+            if (
+                len(args) > 2
+                or kwargs.get("inline")
+                or not self.use_pygments
+                or self.line_spans
+                or self.line_anchors
+                or (title and self.title_mode == "html")
+            ):
+                return super().highlight(src, *args, **kwargs)
+            value = kwargs.get("id_value") or ""
+            at = f' id="{value}"' if value else ""
+            return f'<div class="highlight"><pre{at}><code>{escape(src)}</code></pre></div>'
+
+    class IdsOnlyExtension(highlight.HighlightExtension):  # type: ignore[misc]
+        def get_pymdownx_highlighter(self) -> type:
+            return IdsOnly
+
+    # As superfences loads it when the config does not name it: disabled, its defaults.
+    options = configs.get("pymdownx.highlight", {"_enabled": False})
+    instance = IdsOnlyExtension(**options)
+    result: list[Any] = list(extensions)
+    if "pymdownx.highlight" in result:
+        result[result.index("pymdownx.highlight")] = instance
+    else:
+        result.insert(result.index("pymdownx.superfences"), instance)
+    return result
+
+
 class Renderer:
     """Renders the pages of one project with Python-Markdown; ``available`` says if it can."""
 
@@ -127,7 +183,9 @@ class Renderer:
             )
             return
         with _quiet():
-            self._md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+            self._md = markdown.Markdown(
+                extensions=_ids_highlighting(extensions, configs), extension_configs=configs
+            )
         self.available = True
         self.reason = ""
 
