@@ -23,23 +23,9 @@ from docgates._core.parse import ParserSettings, make_parser
 from docgates._core.pymd.text import Text
 from docgates._core.slughints import CloseMatches, _basename, _trigrams
 from docgates._core.urltext import _IN_TEXT, _LONG_RUN, _PAIR, escape, scrub
+from tests.test_inline_rules import BASE
 
-SETTINGS: dict[str, Any] = {
-    "superfences": True,
-    "fenced_code": True,
-    "relaxed_headers": False,
-    "exec_options": False,
-    "admonition": True,
-    "details": True,
-    "tabbed": True,
-    "blocks": frozenset(),
-    "block_types": frozenset(),
-    "tables": True,
-    "footnotes": True,
-    "def_list": True,
-    "math": False,
-    "inline": True,
-}
+SETTINGS: dict[str, Any] = {**BASE, "math": False}
 
 
 def random_strings(seed: int, pieces: list[str], most: int, count: int = 30_000) -> list[str]:
