@@ -112,8 +112,11 @@ class CloseMatches:
             self._basenames.setdefault(_basename(name), []).append(index)
         self._memo: dict[tuple[str, float], str | None] = {}
         self._counts: dict[str, Counter[str]] = {}
-        self._masks: dict[str, int] | None = None
-        self._basename_masks: dict[str, int] = {}
+        size = len(self.names)
+        self._masks = {gram: _mask(indices, size) for gram, indices in self._grams.items()}
+        self._basename_masks = {
+            name: _mask(indices, size) for name, indices in self._basenames.items()
+        }
 
     def __len__(self) -> int:
         return len(self.names)
@@ -139,7 +142,7 @@ class CloseMatches:
         names first appear in the chosen postings (rarest trigram first)."""
         grams = self._grams
         postings = sorted((g for g in _trigrams(word) if g in grams), key=lambda g: len(grams[g]))
-        masks = self._bit_masks()
+        masks = self._masks
         addends: list[int] = []
         read = 0
         for gram in postings:
@@ -186,15 +189,6 @@ class CloseMatches:
             if not want:
                 break
         return [self.names[i] for i in chosen]
-
-    def _bit_masks(self) -> dict[str, int]:
-        if self._masks is None:
-            size = len(self.names)
-            self._masks = {gram: _mask(indices, size) for gram, indices in self._grams.items()}
-            self._basename_masks = {
-                name: _mask(indices, size) for name, indices in self._basenames.items()
-            }
-        return self._masks
 
     def _quick_ratio(self, name: str, word: str, word_counts: dict[str, int]) -> float:
         """``SequenceMatcher(None, name, word).quick_ratio()``, from each name's character
